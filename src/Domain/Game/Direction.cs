@@ -1,0 +1,9 @@
+namespace EventApi.Domain.Game;
+
+public enum Direction
+{
+    Up,
+    Right,
+    Down,
+    Left,
+}

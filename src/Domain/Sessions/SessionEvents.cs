@@ -1,0 +1,36 @@
+using EventApi.Domain.Game;
+
+namespace EventApi.Domain.Sessions;
+
+// Past-tense facts. Each carries what a fold needs, so state is rebuilt from events alone and no reader of the
+// stream ever needs the generator. Times come from the command that caused them: the domain has no clock.
+
+/// <summary>A session began: who plays, the seed (secret while the session is sealed and active), the commitment
+/// to it, and the two tiles a new game spawns.</summary>
+public sealed record SessionStarted(
+    Guid SessionId,
+    string Player,
+    uint Seed,
+    bool Sealed,
+    string SeedCommitment,
+    string? CallbackUrl,
+    Tile[] Spawned,
+    DateTimeOffset StartedAt);
+
+/// <summary>One move that moved something: the tiles it merged (at their destinations), the score they gained, and
+/// the tile that spawned after it.</summary>
+public sealed record TilesMoved(
+    Direction Direction,
+    Tile[] Merged,
+    int ScoreGained,
+    Tile Spawned,
+    DateTimeOffset At);
+
+/// <summary>The session made a tile of at least 512 larger than any it had before (512, 1024, 2048, ...).</summary>
+public sealed record MilestoneReached(int Tile, int Score, int MoveCount, DateTimeOffset At);
+
+/// <summary>No move is left. The seed is revealed.</summary>
+public sealed record GameOver(int FinalScore, int MaxTile, int MoveCount, uint Seed, DateTimeOffset At);
+
+/// <summary>The player ended the session. The seed is revealed.</summary>
+public sealed record SessionAbandoned(int FinalScore, int MaxTile, int MoveCount, uint Seed, DateTimeOffset At);
