@@ -82,6 +82,8 @@ public static class SessionDecider
     {
         if (state.Status == SessionStatus.NotStarted)
             return Decision.Reject(new Rejection(Rejection.NotStarted, "The session has not started."));
+        if (state.Status != SessionStatus.Active)
+            return Decision.Reject(new Rejection(Rejection.NotActive, $"Move 0 cannot be played: the session is {Name(state.Status)}.", 0));
 
         var events = new List<object>(command.Moves.Count + 1);
         var game = state.Game;
