@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EventApi.Domain.Game;
 
 /// <summary>
@@ -5,12 +7,16 @@ namespace EventApi.Domain.Game;
 /// 0x6D2B79F5 and returns a double in [0, 1). Because the state after n draws is seed + n * 0x6D2B79F5, the
 /// generator can be positioned without drawing (<see cref="Advance"/>), which is what a fold of events does.
 /// </summary>
-public struct Mulberry32(uint state)
+public struct Mulberry32
 {
     public const uint Increment = 0x6D2B79F5;
 
+    /// <summary>A generator whose state is <paramref name="state"/> (a seed, or a state saved earlier).</summary>
+    [JsonConstructor]
+    public Mulberry32(uint state) => State = state;
+
     /// <summary>The current 32-bit state; it is secret for as long as the seed is.</summary>
-    public uint State { readonly get; private set; } = state;
+    public uint State { readonly get; private set; }
 
     public double NextDouble()
     {

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL for development and tests, in .pg/ of the repository (ignored by git), listening on
+# 127.0.0.1 only, with trust authentication. Uses the machine's PostgreSQL server binaries and installs Debian's
+# `postgresql` package when they are missing.
+#
+#   scripts/local-postgres.sh start   # starts it if needed; prints its connection string (database postgres)
+#   scripts/local-postgres.sh stop
+#   scripts/local-postgres.sh status
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+dir="$root/.pg"
+data="$dir/data"
+log="$dir/postgres.log"
+port_file="$dir/port"
+
+find_bin() {
+  local candidate
+  for candidate in /usr/lib/postgresql/*/bin; do
+    [ -x "$candidate/initdb" ] && { echo "$candidate"; return 0; }
+  done
+  command -v initdb >/dev/null 2>&1 && { dirname "$(command -v initdb)"; return 0; }
+  return 1
+}
+
+install_postgres() {
+  echo "PostgreSQL server binaries not found; installing Debian's postgresql package." >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >&2
+}
+
+# As root, the server must run as an unprivileged user: postgres.
+as_owner() {
+  if [ "$(id -u)" -eq 0 ]; then
+    su postgres -s /bin/bash -c "$(printf '%q ' "$@")"
+  else
+    "$@"
+  fi
+}
+
+free_port() {
+  python3 - <<'PY' 2>/dev/null || echo 55432
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
+PY
+}
+
+connection_string() {
+  echo "Host=127.0.0.1;Port=$(cat "$port_file");Username=postgres;Database=postgres"
+}
+
+running() {
+  [ -f "$data/postmaster.pid" ] && [ -f "$port_file" ] && as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1
+}
+
+start() {
+  if running; then connection_string; return 0; fi
+  mkdir -p "$dir"
+  if [ ! -f "$data/PG_VERSION" ]; then
+    rm -rf "$data"
+    mkdir -p "$data"
+    [ "$(id -u)" -eq 0 ] && chown -R postgres "$dir"
+    as_owner "$bin/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  [ "$(id -u)" -eq 0 ] && chown -R postgres "$dir"
+  local port
+  port="$(free_port)"
+  echo "$port" > "$port_file"
+  # Fast and throwaway: durability off (this cluster only ever holds development and test data).
+  as_owner "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null
+  connection_string
+}
+
+stop() {
+  if [ -f "$data/postmaster.pid" ]; then as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null || true; fi
+}
+
+bin="$(find_bin || { install_postgres; find_bin; })"
+case "${1:-start}" in
+  start) start ;;
+  stop) stop ;;
+  status) if running; then echo "running: $(connection_string)"; else echo "stopped"; exit 1; fi ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the API on http://127.0.0.1:5080. Without ConnectionStrings__Postgres in the environment it starts a
+# throwaway local PostgreSQL (scripts/local-postgres.sh) and uses a database named eventapi on it.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+if [ -z "${ConnectionStrings__Postgres:-}" ]; then
+  server="$(scripts/local-postgres.sh start)"
+  ConnectionStrings__Postgres="${server/Database=postgres/Database=eventapi}"
+  psql "host=127.0.0.1 port=$(cat .pg/port) user=postgres dbname=postgres" -qtAc \
+    "select 1 from pg_database where datname = 'eventapi'" | grep -q 1 \
+    || psql "host=127.0.0.1 port=$(cat .pg/port) user=postgres dbname=postgres" -qc "create database eventapi" >/dev/null
+  export ConnectionStrings__Postgres
+  echo "Using the local PostgreSQL in .pg/ (scripts/local-postgres.sh stop to stop it)." >&2
+fi
+
+# The JasperFx command line takes no --urls; the address comes from the environment.
+export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://127.0.0.1:5080}"
+exec dotnet run --project src/Api -c Release --no-launch-profile -- "$@"

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using EventApi.Api.Infrastructure;
+using Marten;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace EventApi.Api.Features.Health;
+
+/// <summary>Ready when PostgreSQL answers and every table the store is configured with exists.</summary>
+public sealed class DatabaseReadyCheck(IDocumentStore store) : IHealthCheck
+{
+    private string[]? _tables;
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var expected = _tables ??= ExpectedTables(store);
+        try
+        {
+            await using var connection = store.Storage.Database.CreateConnection();
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(
+                "select n.nspname || '.' || c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace " +
+                "where c.relkind in ('r', 'p') and n.nspname || '.' || c.relname = any(@tables)", connection);
+            command.Parameters.AddWithValue("tables", expected);
+            var found = new HashSet<string>(StringComparer.Ordinal);
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken)) found.Add(reader.GetString(0));
+            }
+
+            var missing = expected.Where(t => !found.Contains(t)).ToArray();
+            return missing.Length == 0
+                ? HealthCheckResult.Healthy("PostgreSQL answers and the schema is in place.")
+                : HealthCheckResult.Unhealthy($"The schema is not in place: missing {string.Join(", ", missing)}.");
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            return HealthCheckResult.Unhealthy("PostgreSQL cannot be reached.", e);
+        }
+    }
+
+    private static string[] ExpectedTables(IDocumentStore store)
+    {
+        var events = store.Options.Events.DatabaseSchemaName;
+        return store.Options.AllKnownDocumentTypes()
+            .Select(m => m.TableName.QualifiedName)
+            .Append($"{events}.mt_events")
+            .Append($"{events}.mt_streams")
+            .Distinct()
+            .ToArray();
+    }
+}
+
+public static class HealthFeature
+{
+    public static IServiceCollection AddHealth(this IServiceCollection services)
+    {
+        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
+    {
+        routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = Write })
+            .WithTags("Health");
+        routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = Write })
+            .WithTags("Health");
+        return routes;
+    }
+
+    /// <summary>Healthy: a JSON report. Unhealthy: a 503 problem that carries the same report.</summary>
+    private static Task Write(HttpContext context, HealthReport report)
+    {
+        var checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString().ToLowerInvariant(), description = e.Value.Description });
+        object body = report.Status == HealthStatus.Unhealthy
+            ? new
+            {
+                type = ProblemTypes.NotReady,
+                title = "Not ready",
+                status = StatusCodes.Status503ServiceUnavailable,
+                detail = string.Join(" ", report.Entries.Values.Where(e => e.Status == HealthStatus.Unhealthy).Select(e => e.Description)),
+                checks,
+            }
+            : new { status = report.Status.ToString().ToLowerInvariant(), checks };
+        context.Response.ContentType = report.Status == HealthStatus.Unhealthy ? "application/problem+json" : "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), context.RequestAborted);
+    }
+}

@@ -1,0 +1,25 @@
+using EventApi.Api.Infrastructure;
+using EventApi.Domain.Sessions;
+
+namespace EventApi.Api.Features.Sessions;
+
+public static class AbandonSessionEndpoint
+{
+    public static void Map(IEndpointRouteBuilder routes) =>
+        routes.MapPost("/sessions/{id:guid}/abandon", Handle)
+            .WithName("abandonSession")
+            .WithSummary("Abandon a session")
+            .WithDescription("Ends an active session and reveals its seed. Honours If-Match like moves do.")
+            .Produces<SessionResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+    public static Task<IResult> Handle(Guid id, HttpContext http, SessionCommandPipeline pipeline, CancellationToken ct) =>
+        pipeline.Execute<object>(http, id, null, at => new AbandonSession(at), ct);
+}

@@ -1,0 +1,68 @@
+using EventApi.Api.Infrastructure;
+using EventApi.Domain.Game;
+using EventApi.Domain.Sessions;
+using FluentValidation;
+
+namespace EventApi.Api.Features.Sessions;
+
+/// <summary>Moves to play in order, all or nothing.</summary>
+public sealed record MakeMovesRequest
+{
+    public const int MaxMoves = 1000;
+
+    /// <summary>1 to 1000 of up, right, down, left.</summary>
+    /// <example>["left","up","right"]</example>
+    public IReadOnlyList<string>? Moves { get; init; }
+
+    internal static readonly IReadOnlyDictionary<string, Direction> Directions = new Dictionary<string, Direction>(StringComparer.Ordinal)
+    {
+        ["up"] = Direction.Up,
+        ["right"] = Direction.Right,
+        ["down"] = Direction.Down,
+        ["left"] = Direction.Left,
+    };
+}
+
+public sealed class MakeMovesValidator : AbstractValidator<MakeMovesRequest>
+{
+    public MakeMovesValidator()
+    {
+        RuleFor(r => r.Moves)
+            .NotNull().WithMessage("'moves' is required.")
+            .Must(m => m is null || m.Count is >= 1 and <= MakeMovesRequest.MaxMoves)
+            .WithMessage($"'moves' must hold 1 to {MakeMovesRequest.MaxMoves} moves.");
+
+        RuleForEach(r => r.Moves)
+            .Must(m => m is not null && MakeMovesRequest.Directions.ContainsKey(m))
+            .WithMessage((_, m) => $"'{m}' is not a move; use up, right, down or left.")
+            .When(r => r.Moves is { Count: <= MakeMovesRequest.MaxMoves });
+    }
+}
+
+public static class MakeMovesEndpoint
+{
+    public static void Map(IEndpointRouteBuilder routes) =>
+        routes.MapPost("/sessions/{id:guid}/moves", Handle)
+            .WithName("makeMoves")
+            .WithSummary("Play moves")
+            .WithDescription("Plays 1 to 1000 moves in order, all or nothing, in one append. A move that moves no tile, or any move once the session is not active, is refused with 422 naming the move's index, and nothing is appended. Send If-Match with the session's ETag to act only on the version you saw (412 otherwise); a request that loses a race is 409. Send an Idempotency-Key to retry safely.")
+            .Validate<MakeMovesRequest>()
+            .Produces<SessionResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+    public static Task<IResult> Handle(Guid id, MakeMovesRequest request, HttpContext http,
+        SessionCommandPipeline pipeline, CancellationToken ct)
+    {
+        var moves = request.Moves!.Select(m => MakeMovesRequest.Directions[m]).ToArray();
+        return pipeline.Execute(http, id, request, at => new MakeMoves(moves, at), ct);
+    }
+}

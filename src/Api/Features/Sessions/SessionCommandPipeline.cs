@@ -1,0 +1,130 @@
+using EventApi.Api.Infrastructure;
+using EventApi.Api.Infrastructure.Idempotency;
+using EventApi.Domain.Sessions;
+using EventApi.Projections.Sessions;
+using JasperFx;
+using Marten;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace EventApi.Api.Features.Sessions;
+
+/// <summary>
+/// The write path every command on an existing session takes, in two round trips to PostgreSQL: one batch that
+/// reads the session (for writing), its access record and any idempotency record; then one transaction that
+/// appends the decided events, updates the inline view and stores the idempotency record.
+/// </summary>
+public sealed class SessionCommandPipeline(
+    IDocumentSession session,
+    TimeProvider clock,
+    IOptions<IdempotencyOptions> idempotency,
+    IOptions<JsonOptions> json)
+{
+    /// <param name="http">The request: its bearer token, If-Match and Idempotency-Key are read here.</param>
+    /// <param name="id">The session.</param>
+    /// <param name="body">The request body to hash for idempotency (null: the endpoint takes no key).</param>
+    /// <param name="command">The command, given the time of the request.</param>
+    /// <param name="ct">The request's cancellation.</param>
+    public async Task<IResult> Execute<TBody>(HttpContext http, Guid id, TBody? body,
+        Func<DateTimeOffset, SessionCommand> command, CancellationToken ct)
+        where TBody : class
+    {
+        var presence = BearerTokens.TryRead(http.Request, out var token);
+        if (presence != BearerTokenPresence.Present) return BearerTokens.Challenge(http, presence);
+
+        IdempotencyKey? key = null;
+        byte[]? requestHash = null;
+        if (body is not null)
+        {
+            var scope = $"POST {http.Request.Path}";
+            if (IdempotencyKey.TryRead(http.Request, scope, out key) is { } badKey) return badKey;
+            if (key is not null) requestHash = IdempotencyKey.HashRequest(scope, body, json.Value.SerializerOptions);
+        }
+
+        var batch = session.CreateBatchQuery();
+        var streamTask = batch.Events.FetchForWriting<SessionView>(id);
+        var accessTask = batch.Load<SessionAccess>(id);
+        var recordTask = key is null ? null : batch.Load<IdempotencyRecord>(key.RecordId);
+        await batch.Execute(ct);
+
+        var stream = await streamTask;
+        var view = stream.Aggregate;
+        if (view is null || view.State.Status == SessionStatus.NotStarted) return Problems.SessionNotFound(id);
+
+        var access = await accessTask;
+        if (access is null || !access.Admits(token)) return BearerTokens.Forbidden();
+
+        var now = clock.GetUtcNow();
+        if (recordTask is not null && await recordTask is { } record && record.ExpiresAt > now)
+            return key!.Replay(record, requestHash!);
+
+        if (!ETags.TryMatchIfMatch(http.Request, view.Version, out var matches))
+            return Problems.InvalidHeader("If-Match", "If-Match must be \"*\" or a list of strong ETags such as \"7\".");
+        if (!matches)
+        {
+            http.Response.Headers.ETag = ETags.For(view.Version);
+            return Problems.Create(StatusCodes.Status412PreconditionFailed, ProblemTypes.VersionMismatch,
+                "Version mismatch", $"The session is at version {view.Version}; If-Match named another.",
+                new Dictionary<string, object?> { ["currentVersion"] = view.Version });
+        }
+
+        var decision = SessionDecider.Decide(command(now), view.State);
+        if (decision.Rejection is { } rejection) return Rejected(rejection);
+
+        stream.AppendMany(decision.Events);
+        var version = view.Version + decision.Events.Count;
+        var state = decision.Events.Aggregate(view.State, SessionDecider.Evolve);
+        var response = SessionResponse.From(version, state);
+        var etag = ETags.For(version);
+
+        if (key is not null)
+        {
+            var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(response, json.Value.SerializerOptions);
+            session.Insert(key.Seal(requestHash!, StatusCodes.Status200OK, bytes, null, etag, now, idempotency.Value.Retention));
+        }
+
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (Exception e) when (e is ConcurrencyException or DocumentAlreadyExistsException)
+        {
+            return await AfterLostRace(id, key, requestHash, ct);
+        }
+
+        http.Response.Headers.ETag = etag;
+        return TypedResults.Ok(response);
+    }
+
+    /// <summary>
+    /// Another request appended first. If it carried the same Idempotency-Key, this is its retry: answer as it
+    /// was answered. Otherwise the client must re-read the session: 409.
+    /// </summary>
+    private async Task<IResult> AfterLostRace(Guid id, IdempotencyKey? key, byte[]? requestHash, CancellationToken ct)
+    {
+        if (key is not null)
+        {
+            await using var query = session.DocumentStore.QuerySession();
+            if (await query.LoadAsync<IdempotencyRecord>(key.RecordId, ct) is { } winner)
+                return key.Replay(winner, requestHash!);
+        }
+
+        return Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.ConcurrencyConflict, "Concurrent change",
+            $"Session {id} changed while this request was handled; nothing was appended. Fetch it and try again.");
+    }
+
+    public static IResult Rejected(Rejection rejection)
+    {
+        var type = rejection.Code switch
+        {
+            Rejection.MoveChangesNothing => ProblemTypes.MoveChangesNothing,
+            Rejection.NotActive => ProblemTypes.SessionNotActive,
+            _ => ProblemTypes.SessionNotActive,
+        };
+        var title = rejection.Code == Rejection.MoveChangesNothing ? "Move changes nothing" : "Session not active";
+        var extensions = rejection.MoveIndex is { } index
+            ? new Dictionary<string, object?> { ["moveIndex"] = index }
+            : null;
+        return Problems.Create(StatusCodes.Status422UnprocessableEntity, type, title, rejection.Detail, extensions);
+    }
+}

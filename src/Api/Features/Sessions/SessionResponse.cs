@@ -1,0 +1,102 @@
+using System.Text.Json.Serialization;
+using EventApi.Domain.Sessions;
+
+namespace EventApi.Api.Features.Sessions;
+
+/// <summary>Where a session stands.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SessionStatusName>))]
+public enum SessionStatusName
+{
+    [JsonStringEnumMemberName("active")] Active,
+    [JsonStringEnumMemberName("over")] Over,
+    [JsonStringEnumMemberName("abandoned")] Abandoned,
+}
+
+/// <summary>A session as players see it.</summary>
+public record SessionResponse
+{
+    /// <summary>The session id.</summary>
+    /// <example>0195f1c4-6a2e-7c3b-9d41-2f7a8e5b6c10</example>
+    public required Guid Id { get; init; }
+
+    /// <summary>Who plays.</summary>
+    /// <example>alice</example>
+    public required string Player { get; init; }
+
+    /// <summary>active, over or abandoned.</summary>
+    /// <example>active</example>
+    public required SessionStatusName Status { get; init; }
+
+    /// <summary>The seed: null while the session is sealed (the server drew it) and active; revealed when it ends.</summary>
+    /// <example>12345</example>
+    public required long? Seed { get; init; }
+
+    /// <summary>Lowercase hex SHA-256 of the UTF-8 text "{id}:{seed}", shown from the start so the revealed seed can be checked.</summary>
+    /// <example>9f2c4a0e1b7d3c5e8a6f4b2d0c9e7a5b3d1f8e6c4a2b0d9e7c5a3b1f9e7d5c3a</example>
+    public required string SeedCommitment { get; init; }
+
+    /// <summary>The 4x4 board as board[y][x], rows top to bottom, 0 for an empty cell.</summary>
+    /// <example>[[0,0,2,0],[0,0,0,0],[0,2,0,0],[0,0,0,0]]</example>
+    public required int[][] Board { get; init; }
+
+    /// <summary>The sum of every merged tile's value.</summary>
+    /// <example>0</example>
+    public required int Score { get; init; }
+
+    /// <summary>Moves played (moves that moved no tile are refused and not counted).</summary>
+    /// <example>0</example>
+    public required int MoveCount { get; init; }
+
+    /// <summary>The largest tile on the board.</summary>
+    /// <example>2</example>
+    public required int MaxTile { get; init; }
+
+    /// <summary>A 2048 tile has been made; play goes on after it.</summary>
+    /// <example>false</example>
+    public required bool Won { get; init; }
+
+    /// <summary>The stream version; also the ETag.</summary>
+    /// <example>1</example>
+    public required long Version { get; init; }
+
+    /// <summary>When the session started.</summary>
+    /// <example>2026-11-22T12:00:00+00:00</example>
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>When the session last changed.</summary>
+    /// <example>2026-11-22T12:00:00+00:00</example>
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    public static SessionResponse From(long version, SessionState state) => new()
+    {
+        Id = state.Id,
+        Player = state.Player,
+        Status = ToName(state.Status),
+        Seed = state.SeedIsPublic ? state.Seed : null,
+        SeedCommitment = state.SeedCommitment,
+        Board = state.Game.Board.ToRows(),
+        Score = state.Game.Score,
+        MoveCount = state.Game.MoveCount,
+        MaxTile = state.Game.MaxTile,
+        Won = state.Game.Won,
+        Version = version,
+        StartedAt = state.StartedAt,
+        UpdatedAt = state.UpdatedAt,
+    };
+
+    private static SessionStatusName ToName(SessionStatus status) => status switch
+    {
+        SessionStatus.Active => SessionStatusName.Active,
+        SessionStatus.Over => SessionStatusName.Over,
+        SessionStatus.Abandoned => SessionStatusName.Abandoned,
+        _ => throw new InvalidOperationException($"A session that has not started has no view ({status})."),
+    };
+}
+
+/// <summary>The answer to starting a session: the session, and its token, shown this once.</summary>
+public sealed record StartedSessionResponse : SessionResponse
+{
+    /// <summary>The bearer token for this session's moves and abandon. Shown only in this response; the server keeps only its hash.</summary>
+    /// <example>q3Jx8m0wZbQ9v2Lk7s4TnY1cRf6hUe5aPd0gWi3oMkE</example>
+    public required string Token { get; init; }
+}

@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using EventApi.Api.Infrastructure;
+using EventApi.Api.Infrastructure.Idempotency;
+using EventApi.Domain.Sessions;
+using EventApi.Projections.Sessions;
+using FluentValidation;
+using JasperFx;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace EventApi.Api.Features.Sessions;
+
+/// <summary>Start a session.</summary>
+public sealed record StartSessionRequest
+{
+    /// <summary>Who plays: 1 to 32 printable characters.</summary>
+    /// <example>alice</example>
+    public string? Player { get; init; }
+
+    /// <summary>The game's seed, 0 to 4294967295. Given: the session is open and the seed public. Left out: the
+    /// server draws one and keeps it secret until the game ends.</summary>
+    /// <example>12345</example>
+    public long? Seed { get; init; }
+
+    /// <summary>An absolute http or https URL to call back with the session's milestones.</summary>
+    /// <example>https://game.example.org/hooks/2048</example>
+    public string? CallbackUrl { get; init; }
+}
+
+public sealed class StartSessionValidator : AbstractValidator<StartSessionRequest>
+{
+    public const int MaxPlayerLength = 32;
+    public const int MaxCallbackUrlLength = 2048;
+
+    public StartSessionValidator()
+    {
+        RuleFor(r => r.Player)
+            .NotEmpty().WithMessage("'player' is required.")
+            .Must(p => p is null || IsPrintable(p)).WithMessage("'player' must be printable characters, not only spaces.")
+            .Must(p => p is null || p.EnumerateRunes().Count() <= MaxPlayerLength)
+            .WithMessage($"'player' must be 1 to {MaxPlayerLength} characters.");
+
+        RuleFor(r => r.Seed)
+            .InclusiveBetween(0, uint.MaxValue).When(r => r.Seed is not null)
+            .WithMessage($"'seed' must be a whole number from 0 to {uint.MaxValue}.");
+
+        RuleFor(r => r.CallbackUrl)
+            .Must(BeAnHttpUrl!).When(r => r.CallbackUrl is not null)
+            .WithMessage($"'callbackUrl' must be an absolute http or https URL of at most {MaxCallbackUrlLength} characters.");
+    }
+
+    private static bool IsPrintable(string text) =>
+        !string.IsNullOrWhiteSpace(text) && text.EnumerateRunes().All(r => Rune.GetUnicodeCategory(r) is not (
+            UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse
+            or UnicodeCategory.OtherNotAssigned or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator))
+        && !text.Contains('\uFFFD');
+
+    private static bool BeAnHttpUrl(string url) =>
+        url.Length <= MaxCallbackUrlLength
+        && Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && !string.IsNullOrEmpty(uri.Host);
+}
+
+public static class StartSessionEndpoint
+{
+    private const string Scope = "POST /sessions";
+
+    public static void Map(IEndpointRouteBuilder routes) =>
+        routes.MapPost("/sessions", Handle)
+            .WithName("startSession")
+            .WithSummary("Start a session")
+            .WithDescription("Starts a game of 2048. With a seed the session is open; without one the server draws a secret seed and shows only its commitment until the game ends. The answer carries the session's bearer token, shown this once. Send an Idempotency-Key to retry safely.")
+            .Validate<StartSessionRequest>()
+            .Produces<StartedSessionResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+    public static async Task<IResult> Handle(
+        StartSessionRequest request,
+        HttpContext http,
+        IDocumentSession session,
+        TimeProvider clock,
+        IOptions<IdempotencyOptions> idempotency,
+        IOptions<JsonOptions> json,
+        CancellationToken ct)
+    {
+        if (IdempotencyKey.TryRead(http.Request, Scope, out var key) is { } badKey) return badKey;
+        byte[]? requestHash = null;
+        if (key is not null)
+        {
+            requestHash = IdempotencyKey.HashRequest(Scope, request, json.Value.SerializerOptions);
+            if (await session.LoadAsync<IdempotencyRecord>(key.RecordId, ct) is { } record && record.ExpiresAt > clock.GetUtcNow())
+                return key.Replay(record, requestHash);
+        }
+
+        var now = clock.GetUtcNow();
+        var id = Guid.CreateVersion7(now);
+        var isSealed = request.Seed is null;
+        var seed = isSealed ? BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(sizeof(uint))) : (uint)request.Seed!.Value;
+
+        var decision = SessionDecider.Decide(
+            new StartSession(id, request.Player!, seed, isSealed, request.CallbackUrl, now), SessionState.Initial);
+        if (decision.Rejection is { } rejection) return SessionCommandPipeline.Rejected(rejection);
+
+        session.Events.StartStream<SessionView>(id, decision.Events);
+        var (token, access) = SessionAccess.Issue(id);
+        session.Insert(access);
+
+        var version = (long)decision.Events.Count;
+        var view = SessionResponse.From(version, SessionDecider.Fold(decision.Events));
+        var response = new StartedSessionResponse
+        {
+            Id = view.Id, Player = view.Player, Status = view.Status, Seed = view.Seed,
+            SeedCommitment = view.SeedCommitment, Board = view.Board, Score = view.Score, MoveCount = view.MoveCount,
+            MaxTile = view.MaxTile, Won = view.Won, Version = view.Version, StartedAt = view.StartedAt,
+            UpdatedAt = view.UpdatedAt, Token = token,
+        };
+        var location = $"/sessions/{id}";
+        var etag = ETags.For(version);
+
+        if (key is not null)
+        {
+            var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(response, json.Value.SerializerOptions);
+            session.Insert(key.Seal(requestHash!, StatusCodes.Status201Created, body, location, etag, now, idempotency.Value.Retention));
+        }
+
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (DocumentAlreadyExistsException) when (key is not null)
+        {
+            // A concurrent request with the same key committed first; nothing of this one was stored.
+            await using var query = session.DocumentStore.QuerySession();
+            var winner = await query.LoadAsync<IdempotencyRecord>(key.RecordId, ct);
+            if (winner is not null) return key.Replay(winner, requestHash!);
+            throw;
+        }
+
+        http.Response.Headers.ETag = etag;
+        return TypedResults.Created(location, response);
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using EventApi.Api.Features.Health;
+using EventApi.Api.Features.Sessions;
+using EventApi.Api.Infrastructure.Idempotency;
+using FluentValidation;
+using Wolverine;
+
+namespace EventApi.Api.Infrastructure;
+
+public static class HostSetup
+{
+    /// <summary>The largest request body any endpoint accepts.</summary>
+    public const long MaxRequestBodyBytes = 256 * 1024;
+
+    public static WebApplicationBuilder AddEventApi(this WebApplicationBuilder builder)
+    {
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        });
+        // Binding failures (malformed JSON, wrong types) become exceptions the problem handler turns into 400s.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddEventApiProblemDetails();
+        services.AddValidatorsFromAssemblyContaining<StartSessionValidator>(ServiceLifetime.Singleton);
+        // Errors are keyed by the JSON names clients sent (player, moves[3]), and each rule stops at its first failure.
+        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>
+            member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+        ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
+
+        services.AddEventApiMarten();
+        builder.Host.UseWolverine(opts =>
+        {
+            opts.UseRuntimeCompilation();
+            opts.Policies.AutoApplyTransactions();
+            opts.Policies.UseDurableLocalQueues();
+        });
+
+        services.AddIdempotency(builder.Configuration);
+        services.AddSessions();
+        services.AddHealth();
+        services.AddEventApiOpenApi();
+        return builder;
+    }
+
+    public static WebApplication UseEventApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseEventApiOpenApi();
+
+        app.MapSessions();
+        app.MapHealth();
+        return app;
+    }
+}

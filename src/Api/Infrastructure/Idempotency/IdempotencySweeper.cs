@@ -1,0 +1,33 @@
+using Marten;
+using Microsoft.Extensions.Options;
+
+namespace EventApi.Api.Infrastructure.Idempotency;
+
+/// <summary>Deletes expired idempotency records in the background. Expired records are already ignored by the
+/// endpoints; this only keeps the table small.</summary>
+public sealed class IdempotencySweeper(
+    IDocumentStore store,
+    TimeProvider clock,
+    IOptions<IdempotencyOptions> options,
+    ILogger<IdempotencySweeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
+        do
+        {
+            try
+            {
+                await using var session = store.LightweightSession();
+                var now = clock.GetUtcNow();
+                session.DeleteWhere<IdempotencyRecord>(r => r.ExpiresAt < now);
+                await session.SaveChangesAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Sweeping expired idempotency keys failed; will try again in {Interval}", options.Value.SweepInterval);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}

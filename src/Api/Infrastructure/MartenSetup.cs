@@ -1,0 +1,48 @@
+using EventApi.Api.Features.Sessions;
+using EventApi.Api.Infrastructure.Idempotency;
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Weasel.Core;
+using Wolverine.Marten;
+
+namespace EventApi.Api.Infrastructure;
+
+public static class MartenSetup
+{
+    public const string ConnectionStringName = "Postgres";
+
+    public static IServiceCollection AddEventApiMarten(this IServiceCollection services)
+    {
+        services.AddMarten(sp =>
+            {
+                var configuration = sp.GetRequiredService<IConfiguration>();
+                var connectionString = configuration.GetConnectionString(ConnectionStringName);
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new InvalidOperationException(
+                        $"ConnectionStrings:{ConnectionStringName} is not set. Start the API with scripts/run-api.sh, which " +
+                        $"starts a local PostgreSQL, or set ConnectionStrings__{ConnectionStringName} in the environment.");
+                }
+
+                var options = new StoreOptions();
+                options.Connection(connectionString);
+                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+
+                // Events carry their own times from the command; Marten's timestamp is the store's record of the append.
+                options.Events.StreamIdentity = StreamIdentity.AsGuid;
+                // The original DistributedLock.Postgres (behind the forwarding package) needs transaction-scoped
+                // advisory locks for the async daemon to take its locks (README, "The local package folder").
+                options.Events.UseAdvisoryLockTransaction = true;
+
+                options.ConfigureSessions();
+                options.ConfigureIdempotency();
+                return options;
+            })
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup()
+            .IntegrateWithWolverine();
+        return services;
+    }
+}

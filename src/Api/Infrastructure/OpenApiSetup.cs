@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace EventApi.Api.Infrastructure;
+
+public static class OpenApiSetup
+{
+    public const string BearerScheme = "bearer";
+
+    public static IServiceCollection AddEventApiOpenApi(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "EventApi",
+                Version = "v1",
+                Description = "Event-sourced sessions of a deterministic, seeded 2048. Every command is validated and " +
+                              "appended as events to the session's stream; the session is the fold of its events. " +
+                              "Errors are RFC 9457 problem details whose `type` is stable.",
+                Contact = new OpenApiContact { Name = "EventApi", Url = new Uri("https://github.com/eventapi/eventapi") },
+                License = new OpenApiLicense { Name = "MIT", Url = new Uri("https://opensource.org/licenses/MIT") },
+            });
+            o.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, "EventApi.Api.xml"));
+            o.SupportNonNullableReferenceTypes();
+            o.MapType<JsonNode>(() => new OpenApiSchema { Type = JsonSchemaType.Object, Description = "The event's data." });
+            o.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "The session's token, returned once by POST /sessions.",
+            });
+            o.OperationFilter<OperationConventions>();
+            o.DocumentFilter<DocumentConventions>();
+        });
+        return services;
+    }
+
+    public static WebApplication UseEventApiOpenApi(this WebApplication app)
+    {
+        app.UseSwagger();
+        app.UseSwaggerUI(o =>
+        {
+            o.SwaggerEndpoint("/swagger/v1/swagger.json", "EventApi v1");
+            o.RoutePrefix = "swagger";
+        });
+        return app;
+    }
+
+    /// <summary>Security per operation, and an example body for every problem response.</summary>
+    private sealed class OperationConventions : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            var responses = operation.Responses ??= new OpenApiResponses();
+            operation.Security = responses.ContainsKey("401")
+                ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }]
+                : [];
+
+            foreach (var (code, response) in responses)
+            {
+                if (!int.TryParse(code, out var status) || status < 400 || response.Content is null) continue;
+                foreach (var media in response.Content.Values.OfType<OpenApiMediaType>())
+                {
+                    media.Example = ProblemExample(status, context.ApiDescription.RelativePath ?? "");
+                }
+            }
+        }
+
+        private static JsonObject ProblemExample(int status, string path)
+        {
+            var (type, title, detail) = status switch
+            {
+                400 => (ProblemTypes.ValidationFailed, "Validation failed", "One or more fields are invalid; see errors."),
+                401 => (ProblemTypes.MissingToken, "Bearer token required", "Send the session's token as 'Authorization: Bearer <token>'."),
+                403 => (ProblemTypes.InvalidToken, "Invalid token", "The bearer token is not this session's token."),
+                404 => (ProblemTypes.SessionNotFound, "Session not found", "There is no session 0195f1c4-6a2e-7c3b-9d41-2f7a8e5b6c10."),
+                409 => (ProblemTypes.ConcurrencyConflict, "Concurrent change", "The session changed while this request was handled; nothing was appended."),
+                412 => (ProblemTypes.VersionMismatch, "Version mismatch", "The session is at version 7; If-Match named another."),
+                413 => (ProblemTypes.RequestTooLarge, "Request body too large", "The request body is larger than the limit."),
+                415 => (ProblemTypes.UnsupportedMediaType, "Unsupported media type", "Send the body as application/json."),
+                422 when path.EndsWith("moves", StringComparison.Ordinal) =>
+                    (ProblemTypes.MoveChangesNothing, "Move changes nothing", "Move 2 (left) moves no tile."),
+                422 when path == "sessions" =>
+                    (ProblemTypes.IdempotencyKeyReused, "Idempotency key reused", "This Idempotency-Key was first sent with a different request."),
+                422 => (ProblemTypes.SessionNotActive, "Session not active", "The session is already over."),
+                503 => (ProblemTypes.DatabaseUnavailable, "Database unavailable", "PostgreSQL cannot be reached; try again shortly."),
+                _ => (ProblemTypes.InternalError, "Internal server error", "An unexpected error occurred."),
+            };
+            var example = new JsonObject { ["type"] = type, ["title"] = title, ["status"] = status, ["detail"] = detail };
+            if (status == 400)
+                example["errors"] = new JsonObject { ["player"] = new JsonArray("'player' is required.") };
+            return example;
+        }
+    }
+
+    /// <summary>Servers and described tags.</summary>
+    private sealed class DocumentConventions : IDocumentFilter
+    {
+        public void Apply(OpenApiDocument document, DocumentFilterContext context)
+        {
+            document.Servers = [new OpenApiServer { Url = "http://127.0.0.1:5080", Description = "The API as the README's run command starts it." }];
+            document.Tags = new HashSet<OpenApiTag>
+            {
+                new() { Name = "Sessions", Description = "Start sessions of 2048, play moves, read their state and their event streams." },
+                new() { Name = "Health", Description = "Liveness and readiness for orchestrators." },
+            };
+        }
+    }
+}

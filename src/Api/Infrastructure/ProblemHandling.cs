@@ -1,0 +1,104 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using JasperFx;
+using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
+
+namespace EventApi.Api.Infrastructure;
+
+/// <summary>
+/// Turns what escapes an endpoint into a problem: bad input the framework caught (malformed JSON, wrong types,
+/// a body too large or of the wrong media type) is a 4xx, a lost optimistic-concurrency race is 409, PostgreSQL
+/// out of reach is 503, and anything else a 500 that says nothing of its cause.
+/// </summary>
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, type, title, detail) = Classify(exception);
+        if (status >= 500 && status != StatusCodes.Status503ServiceUnavailable)
+            logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
+        else
+            logger.LogInformation("{Method} {Path} answered {Status}: {Reason}", context.Request.Method, context.Request.Path, status, exception.Message);
+
+        context.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+            context.Response.Headers.RetryAfter = "5";
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = { Status = status, Type = type, Title = title, Detail = detail },
+        });
+    }
+
+    private static (int Status, string Type, string Title, string? Detail) Classify(Exception exception) => exception switch
+    {
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+            (413, ProblemTypes.RequestTooLarge, "Request body too large", exception.Message),
+        BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
+            (415, ProblemTypes.UnsupportedMediaType, "Unsupported media type", "Send the body as application/json."),
+        BadHttpRequestException { InnerException: JsonException json } =>
+            (400, ProblemTypes.MalformedRequest, "Malformed request body", Describe(json)),
+        BadHttpRequestException bad =>
+            (bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400, ProblemTypes.ForStatus(bad.StatusCode), "Bad request", bad.Message),
+        ConcurrencyException =>
+            (409, ProblemTypes.ConcurrencyConflict, "Concurrent change", "The session changed while this request was being handled; fetch it and try again."),
+        _ when IsDatabaseUnavailable(exception) =>
+            (503, ProblemTypes.DatabaseUnavailable, "Database unavailable", "PostgreSQL cannot be reached; try again shortly."),
+        OperationCanceledException =>
+            (499, ProblemTypes.InternalError, "Request cancelled", null),
+        _ => (500, ProblemTypes.InternalError, "Internal server error", null),
+    };
+
+    /// <summary>Where the body went wrong, in the client's terms (JSON paths), never the server's type names.</summary>
+    private static string Describe(JsonException json)
+    {
+        var at = string.IsNullOrEmpty(json.Path) ? "$" : json.Path;
+        if (UnknownProperty().Match(json.Message) is { Success: true } unknown)
+            return $"The body has a property this endpoint does not know: '{unknown.Groups[1].Value}' at {at}.";
+        if (json.Message.Contains("could not be converted", StringComparison.Ordinal))
+            return $"The value at {at} has the wrong type for this endpoint.";
+        return json.LineNumber is { } line
+            ? $"The body is not valid JSON (line {line + 1}, byte {json.BytePositionInLine + 1})."
+            : "The body is not valid JSON.";
+    }
+
+    [GeneratedRegex("^The JSON property '(.{1,200})' could not be mapped")]
+    private static partial Regex UnknownProperty();
+
+    private static bool IsDatabaseUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is NpgsqlException { IsTransient: true } or SocketException or TimeoutException)
+                return true;
+            if (e is PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "53300" })
+                return true;
+        }
+
+        return false;
+    }
+}
+
+public static class ProblemDetailsSetup
+{
+    /// <summary>Problem details for every error, including bare status codes (unknown routes, 405, 415).</summary>
+    public static IServiceCollection AddEventApiProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+            if (problem.Type is null || problem.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
+                problem.Type = ProblemTypes.ForStatus(status);
+            problem.Instance ??= context.HttpContext.Request.Path;
+            problem.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        return services;
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace EventApi.Api.Infrastructure;
+
+/// <summary>
+/// The stable <c>type</c> of every problem the API answers with (RFC 9457). Clients branch on these, never on
+/// titles or details. They are URNs: stable names, not pages to fetch; the README lists them.
+/// </summary>
+public static class ProblemTypes
+{
+    private const string Prefix = "urn:eventapi:problem:";
+
+    public const string ValidationFailed = Prefix + "validation-failed";
+    public const string MalformedRequest = Prefix + "malformed-request";
+    public const string InvalidHeader = Prefix + "invalid-header";
+    public const string MissingToken = Prefix + "missing-token";
+    public const string InvalidToken = Prefix + "invalid-token";
+    public const string NotFound = Prefix + "not-found";
+    public const string SessionNotFound = Prefix + "session-not-found";
+    public const string MethodNotAllowed = Prefix + "method-not-allowed";
+    public const string VersionMismatch = Prefix + "version-mismatch";
+    public const string ConcurrencyConflict = Prefix + "concurrency-conflict";
+    public const string RequestTooLarge = Prefix + "request-too-large";
+    public const string UnsupportedMediaType = Prefix + "unsupported-media-type";
+    public const string MoveChangesNothing = Prefix + "move-changes-nothing";
+    public const string SessionNotActive = Prefix + "session-not-active";
+    public const string IdempotencyKeyReused = Prefix + "idempotency-key-reused";
+    public const string DatabaseUnavailable = Prefix + "database-unavailable";
+    public const string NotReady = Prefix + "not-ready";
+    public const string InternalError = Prefix + "internal-error";
+
+    /// <summary>The type for a bare status code that no endpoint described further.</summary>
+    public static string ForStatus(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => MalformedRequest,
+        StatusCodes.Status401Unauthorized => MissingToken,
+        StatusCodes.Status403Forbidden => InvalidToken,
+        StatusCodes.Status404NotFound => NotFound,
+        StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
+        StatusCodes.Status409Conflict => ConcurrencyConflict,
+        StatusCodes.Status412PreconditionFailed => VersionMismatch,
+        StatusCodes.Status413PayloadTooLarge => RequestTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
+        StatusCodes.Status503ServiceUnavailable => DatabaseUnavailable,
+        _ => InternalError,
+    };
+}
+
+/// <summary>Builds problem results with a stable type.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult Create(int status, string type, string title, string? detail = null,
+        IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: type, extensions: extensions);
+
+    public static ProblemHttpResult SessionNotFound(Guid id) =>
+        Create(StatusCodes.Status404NotFound, ProblemTypes.SessionNotFound, "Session not found",
+            $"There is no session {id}.");
+
+    public static ProblemHttpResult InvalidHeader(string header, string detail) =>
+        Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidHeader, $"Invalid {header} header", detail);
+}

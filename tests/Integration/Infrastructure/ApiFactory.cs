@@ -1,0 +1,61 @@
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EventApi.Integration.Infrastructure;
+
+/// <summary>
+/// The real API (Marten, Wolverine, the whole pipeline) in memory, against a database of its own. One per test
+/// collection: host start-up costs seconds, so tests share it and reset the data between them.
+/// </summary>
+public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private string _connectionString = "";
+
+    public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = await PostgresServer.CreateDatabaseAsync("eventapi_tests");
+        // Starts the host now, so the first test does not pay for it inside its own timing.
+        _ = Server;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        // Not UseSetting: WebApplicationFactory passes host settings to Main as arguments, which the JasperFx
+        // command line would read as a command. Marten reads the connection string when the store is built.
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(
+            new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = _connectionString }));
+    }
+
+    /// <summary>Deletes every event and document, so each test starts from an empty store.</summary>
+    public Task ResetDataAsync() => Services.ResetAllMartenDataAsync();
+
+    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFactory>
+{
+    public const string Name = "api";
+}
+
+/// <summary>A test class in the API collection: the data is reset before each test.</summary>
+[Collection(ApiCollection.Name)]
+public abstract class ApiTest(ApiFactory api) : IAsyncLifetime
+{
+    protected ApiFactory Api { get; } = api;
+    protected HttpClient Client { get; } = api.CreateClient();
+
+    public virtual Task InitializeAsync() => Api.ResetDataAsync();
+
+    public virtual Task DisposeAsync()
+    {
+        Client.Dispose();
+        return Task.CompletedTask;
+    }
+}
