@@ -23,6 +23,8 @@ public static class HostSetup
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            // A number is a JSON number: "12" is not a seed.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         // Binding failures (malformed JSON, wrong types) become exceptions the problem handler turns into 400s.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -52,6 +54,7 @@ public static class HostSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestBodyLimit(MaxRequestBodyBytes);
         app.UseEventApiOpenApi();
 
         app.MapSessions();

@@ -26,6 +26,7 @@ public static class OpenApiSetup
             });
             o.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, "EventApi.Api.xml"));
             o.SupportNonNullableReferenceTypes();
+            o.UseAllOfToExtendReferenceSchemas();
             o.MapType<JsonNode>(() => new OpenApiSchema { Type = JsonSchemaType.Object, Description = "The event's data." });
             o.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
             {
@@ -60,13 +61,47 @@ public static class OpenApiSetup
                 ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }]
                 : [];
 
+            var path = context.ApiDescription.RelativePath ?? "";
             foreach (var (code, response) in responses)
             {
                 if (!int.TryParse(code, out var status) || status < 400 || response.Content is null) continue;
                 foreach (var media in response.Content.Values.OfType<OpenApiMediaType>())
                 {
-                    media.Example = ProblemExample(status, context.ApiDescription.RelativePath ?? "");
+                    media.Example = ProblemExample(status, path);
                 }
+            }
+
+            DocumentHeaders(operation, responses, context);
+        }
+
+        private static void DocumentHeaders(OpenApiOperation operation, OpenApiResponses responses, OperationFilterContext context)
+        {
+            var docs = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<HeaderDocs>().FirstOrDefault();
+            if (docs is null) return;
+
+            operation.Parameters ??= [];
+            foreach (var header in docs.Request)
+            {
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = header,
+                    In = ParameterLocation.Header,
+                    Required = false,
+                    Description = HeaderDocs.Descriptions[header],
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                });
+            }
+
+            foreach (var (status, header) in docs.Response)
+            {
+                if (!responses.TryGetValue(status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var response)
+                    || response is not OpenApiResponse concrete) continue;
+                concrete.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                concrete.Headers[header] = new OpenApiHeader
+                {
+                    Description = HeaderDocs.Descriptions[header],
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                };
             }
         }
 
@@ -74,6 +109,8 @@ public static class OpenApiSetup
         {
             var (type, title, detail) = status switch
             {
+                400 when path.EndsWith("abandon", StringComparison.Ordinal) =>
+                    (ProblemTypes.InvalidHeader, "Invalid If-Match header", "If-Match must be \"*\" or a list of strong ETags such as \"7\"."),
                 400 => (ProblemTypes.ValidationFailed, "Validation failed", "One or more fields are invalid; see errors."),
                 401 => (ProblemTypes.MissingToken, "Bearer token required", "Send the session's token as 'Authorization: Bearer <token>'."),
                 403 => (ProblemTypes.InvalidToken, "Invalid token", "The bearer token is not this session's token."),
@@ -91,8 +128,12 @@ public static class OpenApiSetup
                 _ => (ProblemTypes.InternalError, "Internal server error", "An unexpected error occurred."),
             };
             var example = new JsonObject { ["type"] = type, ["title"] = title, ["status"] = status, ["detail"] = detail };
-            if (status == 400)
-                example["errors"] = new JsonObject { ["player"] = new JsonArray("'player' is required.") };
+            if (type == ProblemTypes.ValidationFailed)
+            {
+                example["errors"] = path.EndsWith("moves", StringComparison.Ordinal)
+                    ? new JsonObject { ["moves[1]"] = new JsonArray("'north' is not a move; use up, right, down or left.") }
+                    : new JsonObject { ["player"] = new JsonArray("'player' is required.") };
+            }
             return example;
         }
     }
@@ -106,7 +147,6 @@ public static class OpenApiSetup
             document.Tags = new HashSet<OpenApiTag>
             {
                 new() { Name = "Sessions", Description = "Start sessions of 2048, play moves, read their state and their event streams." },
-                new() { Name = "Health", Description = "Liveness and readiness for orchestrators." },
             };
         }
     }

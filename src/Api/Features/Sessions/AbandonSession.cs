@@ -10,6 +10,7 @@ public static class AbandonSessionEndpoint
             .WithName("abandonSession")
             .WithSummary("Abandon a session")
             .WithDescription("Ends an active session and reveals its seed. Honours If-Match like moves do.")
+            .DocumentHeaders([HeaderDocs.IfMatch], (200, HeaderDocs.ETag))
             .Produces<SessionResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -11,6 +11,7 @@ public static class GetSessionEndpoint
             .WithName("getSession")
             .WithSummary("Get a session")
             .WithDescription("The session's current view, read from its inline projection in one query. ETag is the stream version; send If-None-Match with it to get 304 while nothing changed.")
+            .DocumentHeaders([HeaderDocs.IfNoneMatch], (200, HeaderDocs.ETag), (304, HeaderDocs.ETag))
             .Produces<SessionResponse>()
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound)

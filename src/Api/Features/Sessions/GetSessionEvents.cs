@@ -39,6 +39,7 @@ public static class GetSessionEventsEndpoint
             .WithName("getSessionEvents")
             .WithSummary("Get a session's events")
             .WithDescription("The session's stream, in order. While a sealed session is active its seed is redacted (null); it is revealed when the game ends.")
+            .DocumentHeaders([], (200, HeaderDocs.ETag))
             .Produces<SessionEventResponse[]>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

@@ -33,6 +33,7 @@ public sealed class MakeMovesValidator : AbstractValidator<MakeMovesRequest>
             .WithMessage($"'moves' must hold 1 to {MakeMovesRequest.MaxMoves} moves.");
 
         RuleForEach(r => r.Moves)
+            .Cascade(CascadeMode.Continue)
             .Must(m => m is not null && MakeMovesRequest.Directions.ContainsKey(m))
             .WithMessage((_, m) => $"'{m}' is not a move; use up, right, down or left.")
             .When(r => r.Moves is { Count: <= MakeMovesRequest.MaxMoves });
@@ -47,8 +48,8 @@ public static class MakeMovesEndpoint
             .WithSummary("Play moves")
             .WithDescription("Plays 1 to 1000 moves in order, all or nothing, in one append. A move that moves no tile, or any move once the session is not active, is refused with 422 naming the move's index, and nothing is appended. Send If-Match with the session's ETag to act only on the version you saw (412 otherwise); a request that loses a race is 409. Send an Idempotency-Key to retry safely.")
             .Validate<MakeMovesRequest>()
+            .DocumentHeaders([HeaderDocs.IfMatch, HeaderDocs.IdempotencyKey], (200, HeaderDocs.ETag))
             .Produces<SessionResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)

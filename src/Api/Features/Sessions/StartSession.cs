@@ -21,8 +21,7 @@ public sealed record StartSessionRequest
     /// <example>alice</example>
     public string? Player { get; init; }
 
-    /// <summary>The game's seed, 0 to 4294967295. Given: the session is open and the seed public. Left out: the
-    /// server draws one and keeps it secret until the game ends.</summary>
+    /// <summary>The game's seed, 0 to 4294967295. Given: the session is open and the seed public. Left out: the server draws one and keeps it secret until the game ends.</summary>
     /// <example>12345</example>
     public long? Seed { get; init; }
 
@@ -76,8 +75,8 @@ public static class StartSessionEndpoint
             .WithSummary("Start a session")
             .WithDescription("Starts a game of 2048. With a seed the session is open; without one the server draws a secret seed and shows only its commitment until the game ends. The answer carries the session's bearer token, shown this once. Send an Idempotency-Key to retry safely.")
             .Validate<StartSessionRequest>()
+            .DocumentHeaders([HeaderDocs.IdempotencyKey], (201, HeaderDocs.Location), (201, HeaderDocs.ETag))
             .Produces<StartedSessionResponse>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)

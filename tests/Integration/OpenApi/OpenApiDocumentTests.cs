@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using EventApi.Integration.Infrastructure;
+
+namespace EventApi.Integration.OpenApi;
+
+public sealed class OpenApiDocumentTests(ApiFactory api) : ApiTest(api)
+{
+    [Fact]
+    public async Task the_document_passes_spectral_oas_and_redocly_recommended_with_no_errors_or_warnings()
+    {
+        var document = await Client.GetStringAsync("/swagger/v1/swagger.json");
+        var file = Path.Combine(Path.GetTempPath(), $"eventapi-openapi-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, document);
+        try
+        {
+            var (exitCode, output) = await Run(Path.Combine(RepositoryRoot(), "scripts", "lint-openapi.sh"), file);
+
+            exitCode.ShouldBe(0, output);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("/sessions", "post", "startSession", "201")]
+    [InlineData("/sessions/{id}", "get", "getSession", "200")]
+    [InlineData("/sessions/{id}/moves", "post", "makeMoves", "200")]
+    [InlineData("/sessions/{id}/abandon", "post", "abandonSession", "200")]
+    [InlineData("/sessions/{id}/events", "get", "getSessionEvents", "200")]
+    public async Task every_endpoint_is_described_with_its_responses_and_problem_examples(string path, string method, string operationId, string success)
+    {
+        using var document = JsonDocument.Parse(await Client.GetStringAsync("/swagger/v1/swagger.json"));
+        var operation = document.RootElement.GetProperty("paths").GetProperty(path).GetProperty(method);
+
+        operation.GetProperty("operationId").GetString().ShouldBe(operationId);
+        operation.GetProperty("summary").GetString().ShouldNotBeNullOrWhiteSpace();
+        operation.GetProperty("description").GetString().ShouldNotBeNullOrWhiteSpace();
+        var responses = operation.GetProperty("responses");
+        responses.TryGetProperty(success, out _).ShouldBeTrue();
+        var problems = responses.EnumerateObject().Where(r => r.Name[0] is '4' or '5').ToArray();
+        problems.ShouldNotBeEmpty();
+        foreach (var problem in problems)
+        {
+            var media = problem.Value.GetProperty("content").GetProperty("application/problem+json");
+            media.GetProperty("example").GetProperty("type").GetString()!.ShouldStartWith("urn:eventapi:problem:");
+            media.GetProperty("example").GetProperty("status").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture).ShouldBe(problem.Name);
+        }
+    }
+
+    [Fact]
+    public async Task the_swagger_ui_is_served()
+    {
+        using var response = await Client.GetAsync("/swagger/index.html");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("swagger-ui");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "EventApi.sln"))) return dir.FullName;
+        }
+
+        throw new InvalidOperationException("EventApi.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private static async Task<(int ExitCode, string Output)> Run(string script, string argument)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
