@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs every test: the unit tests and the integration tests (the real API against a real PostgreSQL).
+#
+# PostgreSQL for the integration tests, in this order:
+#   1. EVENTAPI_TEST_POSTGRES, a connection string to a server you already run (each test host creates its own database);
+#   2. a Testcontainers PostgreSQL, when a Docker engine answers;
+#   3. otherwise a throwaway local PostgreSQL (scripts/local-postgres.sh), started here and stopped afterwards.
+#
+# Ends with one line: `tests: N passed, M failed`. Extra arguments go to `dotnet test` (e.g. --filter Name~moves).
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+stop_postgres=0
+if [ -z "${EVENTAPI_TEST_POSTGRES:-}" ]; then
+  if command -v docker >/dev/null 2>&1 && timeout 10 docker info >/dev/null 2>&1; then
+    echo "A Docker engine answers: the integration tests use Testcontainers."
+  else
+    scripts/local-postgres.sh status >/dev/null 2>&1 || stop_postgres=1
+    if ! EVENTAPI_TEST_POSTGRES="$(scripts/local-postgres.sh start)"; then
+      echo "Could not start a local PostgreSQL (scripts/local-postgres.sh start)." >&2
+      echo "tests: 0 passed, 0 failed"
+      exit 1
+    fi
+    export EVENTAPI_TEST_POSTGRES
+    echo "No Docker engine: the integration tests use the local PostgreSQL in .pg/."
+  fi
+fi
+[ "$stop_postgres" -eq 1 ] && trap 'scripts/local-postgres.sh stop >/dev/null 2>&1 || true' EXIT
+
+results="$root/TestResults"
+rm -rf "$results"
+dotnet test EventApi.sln --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@"
+status=$?
+
+passed=0 failed=0 skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+  value() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "dotnet test exited $status without a failed test (did the build fail?)." >&2
+fi
+if [ "$skipped" -gt 0 ]; then
+  echo "tests: $passed passed, $failed failed, $skipped skipped"
+else
+  echo "tests: $passed passed, $failed failed"
+fi
+exit "$status"
