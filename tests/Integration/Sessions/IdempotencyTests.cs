@@ -4,6 +4,7 @@ using EventApi.Api.Features.Sessions;
 using EventApi.Domain.Game;
 using EventApi.Integration.Infrastructure;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EventApi.Integration.Sessions;
 
@@ -96,5 +97,29 @@ public sealed class IdempotencyTests(ApiFactory api) : ApiTest(api)
         var started = (await response.Content.ReadFromJsonAsync<StartedSessionResponse>(SessionsClient.Json))!;
 
         (await Database.CountRowsContaining(Api, started.Token)).ShouldBe(0);
+    }
+}
+
+public sealed class IdempotencySweeperTests(ApiFactory api) : ApiTest(api)
+{
+    [Fact]
+    public async Task the_sweeper_deletes_expired_keys_and_keeps_live_ones()
+    {
+        await using (var session = Api.Store.LightweightSession())
+        {
+            var now = DateTimeOffset.UtcNow;
+            session.Store(
+                new EventApi.Api.Infrastructure.Idempotency.IdempotencyRecord { Id = "expired", CreatedAt = now.AddDays(-3), ExpiresAt = now.AddDays(-1) },
+                new EventApi.Api.Infrastructure.Idempotency.IdempotencyRecord { Id = "live", CreatedAt = now, ExpiresAt = now.AddDays(2) });
+            await session.SaveChangesAsync();
+        }
+
+        var sweeper = Api.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>()
+            .OfType<EventApi.Api.Infrastructure.Idempotency.IdempotencySweeper>().Single();
+        await sweeper.SweepAsync(CancellationToken.None);
+
+        await using var query = Api.Store.QuerySession();
+        (await query.LoadAsync<EventApi.Api.Infrastructure.Idempotency.IdempotencyRecord>("expired")).ShouldBeNull();
+        (await query.LoadAsync<EventApi.Api.Infrastructure.Idempotency.IdempotencyRecord>("live")).ShouldNotBeNull();
     }
 }

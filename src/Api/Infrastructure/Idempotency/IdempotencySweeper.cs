@@ -18,10 +18,7 @@ public sealed class IdempotencySweeper(
         {
             try
             {
-                await using var session = store.LightweightSession();
-                var now = clock.GetUtcNow();
-                session.DeleteWhere<IdempotencyRecord>(r => r.ExpiresAt < now);
-                await session.SaveChangesAsync(stoppingToken);
+                await SweepAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -29,5 +26,14 @@ public sealed class IdempotencySweeper(
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Deletes every record that has expired.</summary>
+    public async Task SweepAsync(CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        var now = clock.GetUtcNow();
+        session.DeleteWhere<IdempotencyRecord>(r => r.ExpiresAt < now);
+        await session.SaveChangesAsync(ct);
     }
 }
