@@ -4,8 +4,6 @@ using EventApi.Domain.Sessions;
 using EventApi.Projections.Sessions;
 using JasperFx;
 using Marten;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 
 namespace EventApi.Api.Features.Sessions;
 
@@ -14,11 +12,7 @@ namespace EventApi.Api.Features.Sessions;
 /// reads the session (for writing), its access record and any idempotency record; then one transaction that
 /// appends the decided events, updates the inline view and stores the idempotency record.
 /// </summary>
-public sealed class SessionCommandPipeline(
-    IDocumentSession session,
-    TimeProvider clock,
-    IOptions<IdempotencyOptions> idempotency,
-    IOptions<JsonOptions> json)
+public sealed class SessionCommandPipeline(IDocumentSession session, TimeProvider clock, IdempotencyKeys idempotency)
 {
     /// <param name="http">The request: its bearer token, If-Match and Idempotency-Key are read here.</param>
     /// <param name="id">The session.</param>
@@ -33,13 +27,8 @@ public sealed class SessionCommandPipeline(
         if (presence != BearerTokenPresence.Present) return BearerTokens.Challenge(http, presence);
 
         IdempotencyKey? key = null;
-        byte[]? requestHash = null;
-        if (body is not null)
-        {
-            var scope = $"POST {http.Request.Path}";
-            if (IdempotencyKey.TryRead(http.Request, scope, out key) is { } badKey) return badKey;
-            if (key is not null) requestHash = IdempotencyKey.HashRequest(scope, body, json.Value.SerializerOptions);
-        }
+        if (body is not null && idempotency.TryRead(http.Request, $"POST {http.Request.Path}", body, out key) is { } badKey)
+            return badKey;
 
         var batch = session.CreateBatchQuery();
         var streamTask = batch.Events.FetchForWriting<SessionView>(id);
@@ -55,8 +44,7 @@ public sealed class SessionCommandPipeline(
         if (access is null || !access.Admits(token)) return BearerTokens.Forbidden();
 
         var now = clock.GetUtcNow();
-        if (recordTask is not null && await recordTask is { } record && record.ExpiresAt > now)
-            return key!.Replay(record, requestHash!);
+        if (key?.Replay(await recordTask!, now) is { } replay) return replay;
 
         if (!ETags.TryMatchIfMatch(http.Request, view.Version, out var matches))
             return Problems.InvalidHeader("If-Match", "If-Match must be \"*\" or a list of strong ETags such as \"7\".");
@@ -77,11 +65,7 @@ public sealed class SessionCommandPipeline(
         var response = SessionResponse.From(version, state);
         var etag = ETags.For(version);
 
-        if (key is not null)
-        {
-            var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(response, json.Value.SerializerOptions);
-            session.Insert(key.Seal(requestHash!, StatusCodes.Status200OK, bytes, null, etag, now, idempotency.Value.Retention));
-        }
+        key?.Record(session, StatusCodes.Status200OK, response, null, etag, now);
 
         try
         {
@@ -89,28 +73,15 @@ public sealed class SessionCommandPipeline(
         }
         catch (Exception e) when (e is ConcurrencyException or DocumentAlreadyExistsException)
         {
-            return await AfterLostRace(id, key, requestHash, ct);
+            // Another request appended first. If it carried the same key, this is its retry: answer as it was
+            // answered. Otherwise the client must re-read the session.
+            return (key is null ? null : await key.ReplayWinnerAsync(session.DocumentStore, now, ct))
+                   ?? Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.ConcurrencyConflict, "Concurrent change",
+                       $"Session {id} changed while this request was handled; nothing was appended. Fetch it and try again.");
         }
 
         http.Response.Headers.ETag = etag;
         return TypedResults.Ok(response);
-    }
-
-    /// <summary>
-    /// Another request appended first. If it carried the same Idempotency-Key, this is its retry: answer as it
-    /// was answered. Otherwise the client must re-read the session: 409.
-    /// </summary>
-    private async Task<IResult> AfterLostRace(Guid id, IdempotencyKey? key, byte[]? requestHash, CancellationToken ct)
-    {
-        if (key is not null)
-        {
-            await using var query = session.DocumentStore.QuerySession();
-            if (await query.LoadAsync<IdempotencyRecord>(key.RecordId, ct) is { } winner)
-                return key.Replay(winner, requestHash!);
-        }
-
-        return Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.ConcurrencyConflict, "Concurrent change",
-            $"Session {id} changed while this request was handled; nothing was appended. Fetch it and try again.");
     }
 
     public static IResult Rejected(Rejection rejection)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
 using EventApi.Domain.Sessions;
 
@@ -96,6 +97,14 @@ public record SessionResponse
 /// <summary>The answer to starting a session: the session, and its token, shown this once.</summary>
 public sealed record StartedSessionResponse : SessionResponse
 {
+    public StartedSessionResponse()
+    {
+    }
+
+    [SetsRequiredMembers]
+    public StartedSessionResponse(SessionResponse session, string token)
+        : base(session) => Token = token;
+
     /// <summary>The bearer token for this session's moves and abandon. Shown only in this response; the server keeps only its hash.</summary>
     /// <example>q3Jx8m0wZbQ9v2Lk7s4TnY1cRf6hUe5aPd0gWi3oMkE</example>
     public required string Token { get; init; }

@@ -5,12 +5,9 @@ using EventApi.Api.Infrastructure;
 using EventApi.Api.Infrastructure.Idempotency;
 using EventApi.Domain.Sessions;
 using EventApi.Projections.Sessions;
-using FluentValidation;
 using JasperFx;
+using FluentValidation;
 using Marten;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 
 namespace EventApi.Api.Features.Sessions;
 
@@ -87,20 +84,14 @@ public static class StartSessionEndpoint
         HttpContext http,
         IDocumentSession session,
         TimeProvider clock,
-        IOptions<IdempotencyOptions> idempotency,
-        IOptions<JsonOptions> json,
+        IdempotencyKeys idempotency,
         CancellationToken ct)
     {
-        if (IdempotencyKey.TryRead(http.Request, Scope, out var key) is { } badKey) return badKey;
-        byte[]? requestHash = null;
-        if (key is not null)
-        {
-            requestHash = IdempotencyKey.HashRequest(Scope, request, json.Value.SerializerOptions);
-            if (await session.LoadAsync<IdempotencyRecord>(key.RecordId, ct) is { } record && record.ExpiresAt > clock.GetUtcNow())
-                return key.Replay(record, requestHash);
-        }
-
+        if (idempotency.TryRead(http.Request, Scope, request, out var key) is { } badKey) return badKey;
         var now = clock.GetUtcNow();
+        if (key is not null && key.Replay(await session.LoadAsync<IdempotencyRecord>(key.RecordId, ct), now) is { } replay)
+            return replay;
+
         var id = Guid.CreateVersion7(now);
         var isSealed = request.Seed is null;
         var seed = isSealed ? BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(sizeof(uint))) : (uint)request.Seed!.Value;
@@ -114,22 +105,10 @@ public static class StartSessionEndpoint
         session.Insert(access);
 
         var version = (long)decision.Events.Count;
-        var view = SessionResponse.From(version, SessionDecider.Fold(decision.Events));
-        var response = new StartedSessionResponse
-        {
-            Id = view.Id, Player = view.Player, Status = view.Status, Seed = view.Seed,
-            SeedCommitment = view.SeedCommitment, Board = view.Board, Score = view.Score, MoveCount = view.MoveCount,
-            MaxTile = view.MaxTile, Won = view.Won, Version = view.Version, StartedAt = view.StartedAt,
-            UpdatedAt = view.UpdatedAt, Token = token,
-        };
+        var response = new StartedSessionResponse(SessionResponse.From(version, SessionDecider.Fold(decision.Events)), token);
         var location = $"/sessions/{id}";
         var etag = ETags.For(version);
-
-        if (key is not null)
-        {
-            var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(response, json.Value.SerializerOptions);
-            session.Insert(key.Seal(requestHash!, StatusCodes.Status201Created, body, location, etag, now, idempotency.Value.Retention));
-        }
+        key?.Record(session, StatusCodes.Status201Created, response, location, etag, now);
 
         try
         {
@@ -138,9 +117,7 @@ public static class StartSessionEndpoint
         catch (DocumentAlreadyExistsException) when (key is not null)
         {
             // A concurrent request with the same key committed first; nothing of this one was stored.
-            await using var query = session.DocumentStore.QuerySession();
-            var winner = await query.LoadAsync<IdempotencyRecord>(key.RecordId, ct);
-            if (winner is not null) return key.Replay(winner, requestHash!);
+            if (await key.ReplayWinnerAsync(session.DocumentStore, now, ct) is { } winner) return winner;
             throw;
         }
 

@@ -17,6 +17,7 @@ public static class IdempotencyFeature
             .Validate(o => o.Retention >= TimeSpan.FromHours(24), "EventApi:Idempotency:Retention must be at least 24 hours.")
             .Validate(o => o.SweepInterval > TimeSpan.Zero, "EventApi:Idempotency:SweepInterval must be positive.")
             .ValidateOnStart();
+        services.AddSingleton<IdempotencyKeys>();
         services.AddHostedService<IdempotencySweeper>();
         return services;
     }

@@ -1,33 +1,24 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
+using Marten;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace EventApi.Api.Infrastructure.Idempotency;
 
-/// <summary>A client's Idempotency-Key, scoped to the endpoint and resource it was sent to.</summary>
-public sealed class IdempotencyKey
+/// <summary>Reads Idempotency-Key headers with the configured retention and JSON options.</summary>
+public sealed class IdempotencyKeys(IOptions<IdempotencyOptions> options, IOptions<JsonOptions> json)
 {
     public const string HeaderName = "Idempotency-Key";
     public const int MaxLength = 255;
-    private static readonly byte[] SealInfo = "eventapi idempotent response v1"u8.ToArray();
-
-    private readonly byte[] _key;
-
-    private IdempotencyKey(string scope, string key)
-    {
-        _key = Encoding.UTF8.GetBytes(key);
-        RecordId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{scope}\n{key}")));
-    }
-
-    /// <summary>The id of the <see cref="IdempotencyRecord"/> for this key.</summary>
-    public string RecordId { get; }
 
     /// <summary>
-    /// Reads the header. No header: <paramref name="key"/> is null and the result null. A header that is not
-    /// 1 to 255 visible ASCII characters, or appears twice: the 400 problem to answer with.
+    /// Reads the header of a request to <paramref name="scope"/> whose bound body is <paramref name="body"/>. No header:
+    /// <paramref name="key"/> is null and so is the result. A header that is not 1 to 255 visible ASCII characters,
+    /// or appears twice: the 400 problem to answer with.
     /// </summary>
-    public static IResult? TryRead(HttpRequest request, string scope, out IdempotencyKey? key)
+    public IResult? TryRead<TBody>(HttpRequest request, string scope, TBody body, out IdempotencyKey? key)
     {
         key = null;
         var values = request.Headers[HeaderName];
@@ -39,57 +30,51 @@ public sealed class IdempotencyKey
                 $"{HeaderName} must appear once, as 1 to {MaxLength} visible ASCII characters (a UUID is a good choice).");
         }
 
-        key = new IdempotencyKey(scope, value);
+        key = new IdempotencyKey(scope, value, body, options.Value.Retention, json.Value.SerializerOptions);
         return null;
     }
+}
 
-    public static byte[] HashRequest<T>(string scope, T request, JsonSerializerOptions options)
+/// <summary>A client's Idempotency-Key, scoped to the endpoint and resource it was sent to, with the hash of the
+/// request it came with.</summary>
+public sealed class IdempotencyKey
+{
+    private static readonly byte[] SealInfo = "eventapi idempotent response v1"u8.ToArray();
+
+    private readonly byte[] _key;
+    private readonly byte[] _requestHash;
+    private readonly TimeSpan _retention;
+    private readonly JsonSerializerOptions _json;
+
+    internal IdempotencyKey(string scope, string key, object? body, TimeSpan retention, JsonSerializerOptions json)
     {
+        _key = Encoding.UTF8.GetBytes(key);
+        _retention = retention;
+        _json = json;
+        RecordId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{scope}\n{key}")));
+
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes(scope));
         hash.AppendData([0]);
-        hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(request, options));
-        return hash.GetHashAndReset();
+        hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(body, json));
+        _requestHash = hash.GetHashAndReset();
     }
 
-    /// <summary>Seals a response into a record that expires after <paramref name="retention"/>.</summary>
-    public IdempotencyRecord Seal(byte[] requestHash, int statusCode, byte[] body, string? location, string? etag,
-        DateTimeOffset now, TimeSpan retention)
-    {
-        var nonce = RandomNumberGenerator.GetBytes(AesGcm.NonceByteSizes.MaxSize);
-        var cipher = new byte[body.Length];
-        var tag = new byte[AesGcm.TagByteSizes.MaxSize];
-        using (var aes = new AesGcm(DeriveKey(), tag.Length))
-        {
-            aes.Encrypt(nonce, body, cipher, tag, Encoding.ASCII.GetBytes(RecordId));
-        }
-
-        return new IdempotencyRecord
-        {
-            Id = RecordId,
-            RequestHash = requestHash,
-            StatusCode = statusCode,
-            Location = location,
-            ETag = etag,
-            Nonce = nonce,
-            SealedBody = cipher,
-            Tag = tag,
-            CreatedAt = now,
-            ExpiresAt = now + retention,
-        };
-    }
+    /// <summary>The id of the <see cref="IdempotencyRecord"/> for this key.</summary>
+    public string RecordId { get; }
 
     /// <summary>
-    /// The answer to a request that repeats a key: the first response again when the request is the same, 422
-    /// when the key was used for a different request.
+    /// The answer to a request that repeats a key whose record is still live: the first response again when the
+    /// request is the same, 422 when the key was used for a different request. Null when there is no live record.
     /// </summary>
-    public IResult Replay(IdempotencyRecord record, byte[] requestHash)
+    public IResult? Replay(IdempotencyRecord? record, DateTimeOffset now)
     {
-        if (!CryptographicOperations.FixedTimeEquals(record.RequestHash, requestHash))
+        if (record is null || record.ExpiresAt <= now) return null;
+        if (!CryptographicOperations.FixedTimeEquals(record.RequestHash, _requestHash))
         {
             return Problems.Create(StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused,
                 "Idempotency key reused",
-                $"This {HeaderName} was first sent with a different request; use a new key for a new request.");
+                $"This {IdempotencyKeys.HeaderName} was first sent with a different request; use a new key for a new request.");
         }
 
         var body = new byte[record.SealedBody.Length];
@@ -99,6 +84,44 @@ public sealed class IdempotencyKey
         }
 
         return new ReplayedResponse(record, body);
+    }
+
+    /// <summary>Stores the response in <paramref name="session"/>, to commit in the same transaction as the append.</summary>
+    public void Record<TResponse>(IDocumentSession session, int statusCode, TResponse response, string? location,
+        string? etag, DateTimeOffset now)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(response, _json);
+        var nonce = RandomNumberGenerator.GetBytes(AesGcm.NonceByteSizes.MaxSize);
+        var cipher = new byte[body.Length];
+        var tag = new byte[AesGcm.TagByteSizes.MaxSize];
+        using (var aes = new AesGcm(DeriveKey(), tag.Length))
+        {
+            aes.Encrypt(nonce, body, cipher, tag, Encoding.ASCII.GetBytes(RecordId));
+        }
+
+        session.Insert(new IdempotencyRecord
+        {
+            Id = RecordId,
+            RequestHash = _requestHash,
+            StatusCode = statusCode,
+            Location = location,
+            ETag = etag,
+            Nonce = nonce,
+            SealedBody = cipher,
+            Tag = tag,
+            CreatedAt = now,
+            ExpiresAt = now + _retention,
+        });
+    }
+
+    /// <summary>
+    /// After a save lost to a concurrent request (nothing of this one was stored): if that request carried this key,
+    /// its response, as a retry gets it. Null otherwise.
+    /// </summary>
+    public async Task<IResult?> ReplayWinnerAsync(IDocumentStore store, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var query = store.QuerySession();
+        return Replay(await query.LoadAsync<IdempotencyRecord>(RecordId, ct), now);
     }
 
     private byte[] DeriveKey() => HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, 32, Encoding.ASCII.GetBytes(RecordId), SealInfo);
