@@ -29,6 +29,28 @@ public sealed class IdempotencyTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task a_retry_that_spells_the_session_id_in_upper_case_is_still_the_same_request()
+    {
+        var started = await Client.StartAsync(seed: 12345);
+        var (valid, _) = PlayingASessionTests.FirstValidThenNoOp(Engine.Start(12345, out _, out _));
+        var key = Guid.NewGuid().ToString();
+        using var first = await Client.MoveAsync(started.Id, started.Token, [valid], idempotencyKey: key);
+        first.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/sessions/{started.Id.ToString().ToUpperInvariant()}/moves")
+        {
+            Content = JsonContent.Create(new { moves = new[] { valid } }, options: SessionsClient.Json),
+        };
+        request.Headers.Authorization = new("Bearer", started.Token);
+        request.Headers.Add("Idempotency-Key", key);
+        using var retry = await Client.SendAsync(request);
+
+        retry.StatusCode.ShouldBe(HttpStatusCode.OK);
+        retry.Headers.GetValues("Idempotent-Replayed").ShouldBe(["true"]);
+        (await Client.GetSessionAsync(started.Id)).Version.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task the_same_key_with_a_different_body_is_422_and_appends_nothing()
     {
         var started = await Client.StartAsync(seed: 12345);

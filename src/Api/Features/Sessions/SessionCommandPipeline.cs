@@ -27,7 +27,9 @@ public sealed class SessionCommandPipeline(IDocumentSession session, TimeProvide
         if (presence != BearerTokenPresence.Present) return BearerTokens.Challenge(http, presence);
 
         IdempotencyKey? key = null;
-        if (body is not null && idempotency.TryRead(http.Request, $"POST {http.Request.Path}", body, out key) is { } badKey)
+        // The scope names the session by its id, so a key means the same whatever the casing of the URL.
+        var scope = $"POST /sessions/{id:D}/{http.Request.Path.Value?.Split('/')[^1]}";
+        if (body is not null && idempotency.TryRead(http.Request, scope, body, out key) is { } badKey)
             return badKey;
 
         var batch = session.CreateBatchQuery();
