@@ -15,6 +15,14 @@ if [ -z "${ConnectionStrings__Postgres:-}" ]; then
   echo "Using the local PostgreSQL in .pg/ (scripts/local-postgres.sh stop to stop it)." >&2
 fi
 
+# The daily challenge's secret: kept in .local/ (ignored by git), made once per checkout.
+if [ -z "${EventApi__Challenges__Secret:-}" ]; then
+  mkdir -p .local
+  [ -s .local/challenge-secret ] || (umask 077 && head -c 48 /dev/urandom | base64 -w0 > .local/challenge-secret)
+  EventApi__Challenges__Secret="$(cat .local/challenge-secret)"
+  export EventApi__Challenges__Secret
+fi
+
 # The JasperFx command line takes no --urls; the address comes from the environment.
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://127.0.0.1:5080}"
 exec dotnet run --project src/Api -c Release --no-launch-profile -- "$@"

@@ -134,7 +134,7 @@ public class EngineReferenceTests
         var over = decision.Events.OfType<GameOver>().ToList();
         if (last.Over)
         {
-            over.Single().ShouldBe(new GameOver(last.Score, last.Rows.SelectMany(r => r).Max(), moves.Count, seed, at));
+            over.Single().ShouldBe(new GameOver("ref", last.Score, last.Rows.SelectMany(r => r).Max(), moves.Count, seed, at));
             decision.Events[^1].ShouldBeOfType<GameOver>();
         }
         else

@@ -80,7 +80,7 @@ public class FoldPropertyTests
             if (engine.Over)
             {
                 gamesOver++;
-                events[^1].ShouldBe(new GameOver(engine.Score, engine.MaxTile, engine.MoveCount, seed, at), why);
+                events[^1].ShouldBe(new GameOver($"p{g}", engine.Score, engine.MaxTile, engine.MoveCount, seed, at), why);
             }
             else
             {

@@ -179,8 +179,8 @@ public class SessionDeciderTests
     public void moves_on_a_session_that_has_ended_are_rejected_as_not_active(string ending)
     {
         object end = ending == "over"
-            ? new GameOver(4, 2, 0, 1, T0)
-            : new SessionAbandoned(4, 2, 0, 1, T0);
+            ? new GameOver("ada", 4, 2, 0, 1, T0)
+            : new SessionAbandoned("ada", 4, 2, 0, 1, T0);
         object[] given = [.. Started(1), end];
 
         var decision = When(Moves(Direction.Right), given);
@@ -206,7 +206,7 @@ public class SessionDeciderTests
         decision.IsAccepted.ShouldBeTrue();
         decision.Events.Count.ShouldBe(2);
         decision.Events[0].ShouldBeOfType<TilesMoved>().Spawned.ShouldBe(new Tile(3, 3, 2));
-        decision.Events[1].ShouldBe(new GameOver(0, 4, 1, seed, T1));
+        decision.Events[1].ShouldBe(new GameOver("ada", 0, 4, 1, seed, T1));
 
         var state = SessionDecider.Fold([.. given, .. decision.Events]);
         state.Status.ShouldBe(SessionStatus.Over);
@@ -300,7 +300,7 @@ public class SessionDeciderTests
         var decision = When(new AbandonSession(T1.AddMinutes(1)), given);
 
         decision.IsAccepted.ShouldBeTrue();
-        decision.Events.ShouldHaveSingleItem().ShouldBe(new SessionAbandoned(12, 8, 4, 1, T1.AddMinutes(1)));
+        decision.Events.ShouldHaveSingleItem().ShouldBe(new SessionAbandoned("ada", 12, 8, 4, 1, T1.AddMinutes(1)));
         var state = SessionDecider.Fold([.. given, .. decision.Events]);
         state.Status.ShouldBe(SessionStatus.Abandoned);
         state.SeedIsPublic.ShouldBeTrue();
@@ -312,8 +312,8 @@ public class SessionDeciderTests
     public void abandoning_a_session_that_has_ended_is_rejected(string ending)
     {
         object end = ending == "over"
-            ? new GameOver(4, 2, 0, 1, T0)
-            : new SessionAbandoned(4, 2, 0, 1, T0);
+            ? new GameOver("ada", 4, 2, 0, 1, T0)
+            : new SessionAbandoned("ada", 4, 2, 0, 1, T0);
 
         var decision = When(new AbandonSession(T1), [.. Started(1), end]);
 

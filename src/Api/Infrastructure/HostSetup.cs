@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EventApi.Api.Features.Challenges;
 using EventApi.Api.Features.Health;
+using EventApi.Api.Features.Leaderboards;
+using EventApi.Api.Features.Statistics;
 using EventApi.Api.Features.Sessions;
 using EventApi.Api.Infrastructure.Idempotency;
 using FluentValidation;
@@ -45,6 +48,7 @@ public static class HostSetup
 
         services.AddIdempotency(builder.Configuration);
         services.AddSessions();
+        services.AddChallenges(builder.Configuration);
         services.AddHealth();
         services.AddEventApiOpenApi();
         return builder;
@@ -58,6 +62,9 @@ public static class HostSetup
         app.UseEventApiOpenApi();
 
         app.MapSessions();
+        app.MapChallenges();
+        app.MapStatistics();
+        app.MapLeaderboards();
         app.MapHealth();
         return app;
     }

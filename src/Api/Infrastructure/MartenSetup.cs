@@ -1,7 +1,10 @@
+using EventApi.Api.Features.Leaderboards;
 using EventApi.Api.Features.Sessions;
+using EventApi.Api.Features.Statistics;
 using EventApi.Api.Infrastructure.Idempotency;
 using JasperFx;
 using JasperFx.Events;
+using JasperFx.Events.Daemon;
 using Marten;
 using Weasel.Core;
 using Wolverine.Marten;
@@ -38,10 +41,14 @@ public static class MartenSetup
 
                 options.ConfigureSessions();
                 options.ConfigureIdempotency();
+                options.ConfigureStatistics();
+                options.ConfigureLeaderboards();
                 return options;
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
+            // Hot/cold: one node at a time runs the async projections; another takes over if it dies.
+            .AddAsyncDaemon(DaemonMode.HotCold)
             .IntegrateWithWolverine();
         return services;
     }

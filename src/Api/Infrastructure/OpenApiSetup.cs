@@ -24,7 +24,8 @@ public static class OpenApiSetup
                 Contact = new OpenApiContact { Name = "EventApi", Url = new Uri("https://github.com/eventapi/eventapi") },
                 License = new OpenApiLicense { Name = "MIT", Url = new Uri("https://opensource.org/licenses/MIT") },
             });
-            o.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, "EventApi.Api.xml"));
+            foreach (var assembly in new[] { "EventApi.Api", "EventApi.Projections", "EventApi.Domain" })
+                o.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, $"{assembly}.xml"));
             o.SupportNonNullableReferenceTypes();
             o.UseAllOfToExtendReferenceSchemas();
             o.MapType<JsonNode>(() => new OpenApiSchema { Type = JsonSchemaType.Object, Description = "The event's data." });
@@ -118,6 +119,7 @@ public static class OpenApiSetup
                 409 => (ProblemTypes.ConcurrencyConflict, "Concurrent change", "The session changed while this request was handled; nothing was appended."),
                 412 => (ProblemTypes.VersionMismatch, "Version mismatch", "The session is at version 7; If-Match named another."),
                 413 => (ProblemTypes.RequestTooLarge, "Request body too large", "The request body is larger than the limit."),
+                406 => (ProblemTypes.NotAcceptable, "Not acceptable", "This endpoint answers with application/json (or application/problem+json)."),
                 415 => (ProblemTypes.UnsupportedMediaType, "Unsupported media type", "Send the body as application/json."),
                 422 when path.EndsWith("moves", StringComparison.Ordinal) =>
                     (ProblemTypes.MoveChangesNothing, "Move changes nothing", "Move 2 (left) moves no tile."),
@@ -147,6 +149,9 @@ public static class OpenApiSetup
             document.Tags = new HashSet<OpenApiTag>
             {
                 new() { Name = "Sessions", Description = "Start sessions of 2048, play moves, read their state and their event streams." },
+                new() { Name = "Challenges", Description = "The daily challenge: one public seed per UTC day." },
+                new() { Name = "Statistics", Description = "Global, daily and player statistics, built by the async daemon." },
+                new() { Name = "Leaderboards", Description = "The top finished games, overall and per daily challenge." },
             };
         }
     }

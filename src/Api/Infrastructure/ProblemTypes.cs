@@ -21,6 +21,7 @@ public static class ProblemTypes
     public const string VersionMismatch = Prefix + "version-mismatch";
     public const string ConcurrencyConflict = Prefix + "concurrency-conflict";
     public const string RequestTooLarge = Prefix + "request-too-large";
+    public const string NotAcceptable = Prefix + "not-acceptable";
     public const string UnsupportedMediaType = Prefix + "unsupported-media-type";
     public const string MoveChangesNothing = Prefix + "move-changes-nothing";
     public const string SessionNotActive = Prefix + "session-not-active";
@@ -28,6 +29,10 @@ public static class ProblemTypes
     public const string DatabaseUnavailable = Prefix + "database-unavailable";
     public const string NotReady = Prefix + "not-ready";
     public const string InternalError = Prefix + "internal-error";
+    public const string InvalidDate = Prefix + "invalid-date";
+    public const string PlayerNotFound = Prefix + "player-not-found";
+    public const string VersionOutOfRange = Prefix + "version-out-of-range";
+    public const string ChallengeNotAvailable = Prefix + "challenge-not-available";
 
     /// <summary>The type for a bare status code that no endpoint described further.</summary>
     public static string ForStatus(int status) => status switch
@@ -37,6 +42,7 @@ public static class ProblemTypes
         StatusCodes.Status403Forbidden => InvalidToken,
         StatusCodes.Status404NotFound => NotFound,
         StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
+        StatusCodes.Status406NotAcceptable => NotAcceptable,
         StatusCodes.Status409Conflict => ConcurrencyConflict,
         StatusCodes.Status412PreconditionFailed => VersionMismatch,
         StatusCodes.Status413PayloadTooLarge => RequestTooLarge,
@@ -56,6 +62,10 @@ public static class Problems
     public static ProblemHttpResult SessionNotFound(Guid id) =>
         Create(StatusCodes.Status404NotFound, ProblemTypes.SessionNotFound, "Session not found",
             $"There is no session {id}.");
+
+    public static ProblemHttpResult InvalidDate(string value) =>
+        Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidDate, "Invalid date",
+            $"'{(value.Length > 40 ? value[..40] : value)}' is not a date in the form yyyy-MM-dd.");
 
     public static ProblemHttpResult InvalidHeader(string header, string detail) =>
         Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidHeader, $"Invalid {header} header", detail);

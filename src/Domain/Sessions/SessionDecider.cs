@@ -32,6 +32,7 @@ public static class SessionDecider
             Game = Started(e),
             StartedAt = e.StartedAt,
             UpdatedAt = e.StartedAt,
+            ChallengeDay = e.ChallengeDay,
         },
         TilesMoved e => state with { Game = Engine.Replay(state.Game, e.Direction, e.Spawned), UpdatedAt = e.At },
         MilestoneReached e => state with { UpdatedAt = e.At },
@@ -74,7 +75,8 @@ public static class SessionDecider
                 SeedCommitment(command.SessionId, command.Seed),
                 command.CallbackUrl,
                 [first, second],
-                command.At),
+                command.At,
+                command.ChallengeDay),
         ]);
     }
 
@@ -117,7 +119,7 @@ public static class SessionDecider
 
             if (game.Over)
             {
-                events.Add(new GameOver(game.Score, game.MaxTile, game.MoveCount, state.Seed, command.At));
+                events.Add(new GameOver(state.Player, game.Score, game.MaxTile, game.MoveCount, state.Seed, command.At));
                 status = SessionStatus.Over;
             }
         }
@@ -133,7 +135,7 @@ public static class SessionDecider
             return Decision.Reject(new Rejection(Rejection.NotActive, $"The session is already {Name(state.Status)}."));
 
         var game = state.Game;
-        return Decision.Accept([new SessionAbandoned(game.Score, game.MaxTile, game.MoveCount, state.Seed, command.At)]);
+        return Decision.Accept([new SessionAbandoned(state.Player, game.Score, game.MaxTile, game.MoveCount, state.Seed, command.At)]);
     }
 
     public static string Name(Direction direction) => direction switch

@@ -26,6 +26,9 @@ public sealed record SessionState
     public DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>The daily challenge this session plays, if any.</summary>
+    public DateOnly? ChallengeDay { get; init; }
+
     /// <summary>The seed may be shown: it was given by the player, or the game has ended.</summary>
     public bool SeedIsPublic => !Sealed || Status is SessionStatus.Over or SessionStatus.Abandoned;
 }

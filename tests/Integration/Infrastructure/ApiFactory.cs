@@ -12,6 +12,8 @@ namespace EventApi.Integration.Infrastructure;
 /// </summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    public const string ChallengeSecret = "integration-tests-challenge-secret-0123456789";
+
     private string _connectionString = "";
 
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
@@ -29,7 +31,11 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Not UseSetting: WebApplicationFactory passes host settings to Main as arguments, which the JasperFx
         // command line would read as a command. Marten reads the connection string when the store is built.
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(
-            new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = _connectionString }));
+            new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Postgres"] = _connectionString,
+                ["EventApi:Challenges:Secret"] = ChallengeSecret,
+            }));
     }
 
     /// <summary>Deletes every event and document, so each test starts from an empty store.</summary>

@@ -1,5 +1,7 @@
+using EventApi.Api.Infrastructure;
 using EventApi.Domain.Sessions;
 using EventApi.Projections.Sessions;
+using EventApi.Projections.Timelines;
 using JasperFx.Events.Projections;
 using Marten;
 
@@ -17,6 +19,7 @@ public static class SessionsFeature
         options.Events.AddEventType<SessionAbandoned>();
 
         options.Projections.Add<SessionViewProjection>(ProjectionLifecycle.Inline);
+        options.Projections.Add<SessionTimelineProjection>(ProjectionLifecycle.Async);
         options.Schema.For<SessionAccess>();
         return options;
     }
@@ -26,12 +29,14 @@ public static class SessionsFeature
 
     public static IEndpointRouteBuilder MapSessions(this IEndpointRouteBuilder routes)
     {
-        var sessions = routes.MapGroup("").WithTags("Sessions");
+        var sessions = routes.MapGroup("").WithTags("Sessions").NegotiatesJson();
         StartSessionEndpoint.Map(sessions);
         GetSessionEndpoint.Map(sessions);
         MakeMovesEndpoint.Map(sessions);
         AbandonSessionEndpoint.Map(sessions);
         GetSessionEventsEndpoint.Map(sessions);
+        GetSessionTimelineEndpoint.Map(sessions);
+        ReplaySessionEndpoint.Map(sessions);
         return routes;
     }
 }

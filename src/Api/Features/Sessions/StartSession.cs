@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using EventApi.Api.Features.Challenges;
 using EventApi.Api.Infrastructure;
 using EventApi.Api.Infrastructure.Idempotency;
 using EventApi.Domain.Sessions;
@@ -85,6 +86,7 @@ public static class StartSessionEndpoint
         IDocumentSession session,
         TimeProvider clock,
         IdempotencyKeys idempotency,
+        DailyChallenges challenges,
         CancellationToken ct)
     {
         if (idempotency.TryRead(http.Request, Scope, request, out var key) is { } badKey) return badKey;
@@ -97,7 +99,9 @@ public static class StartSessionEndpoint
         var seed = isSealed ? BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(sizeof(uint))) : (uint)request.Seed!.Value;
 
         var decision = SessionDecider.Decide(
-            new StartSession(id, request.Player!, seed, isSealed, request.CallbackUrl, now), SessionState.Initial);
+            new StartSession(id, request.Player!, seed, isSealed, request.CallbackUrl, now,
+                isSealed ? null : challenges.DayPlayedBy(seed, now)),
+            SessionState.Initial);
         if (decision.Rejection is { } rejection) return SessionCommandPipeline.Rejected(rejection);
 
         session.Events.StartStream<SessionView>(id, decision.Events);

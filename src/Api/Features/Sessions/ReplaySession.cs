@@ -1,0 +1,56 @@
+using EventApi.Api.Infrastructure;
+using EventApi.Projections.Sessions;
+using Marten;
+
+namespace EventApi.Api.Features.Sessions;
+
+public static class ReplaySessionEndpoint
+{
+    public static void Map(IEndpointRouteBuilder routes) =>
+        routes.MapGet("/sessions/{id:guid}/replay", Handle)
+            .WithName("replaySession")
+            .WithSummary("See a session as it was")
+            .WithDescription("Time travel over the event stream: the session view as it was at stream version N (?version=N), or at a moment (?at=ISO-8601 timestamp, by the store's event timestamps). Give exactly one of them. A version outside 1..current, or a moment before the session started, is 422.")
+            .Produces<SessionResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+    /// <param name="id">The session.</param>
+    /// <param name="version">The stream version to see the session at, from 1.</param>
+    /// <param name="at">The moment to see the session at (ISO-8601, with an offset).</param>
+    /// <param name="session">Marten.</param>
+    /// <param name="ct">The request's cancellation.</param>
+    public static async Task<IResult> Handle(Guid id, long? version, DateTimeOffset? at, IQuerySession session, CancellationToken ct)
+    {
+        if (version is null == at is null)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["version"] = ["Give exactly one of 'version' and 'at'."] },
+                title: "Validation failed", type: ProblemTypes.ValidationFailed);
+        }
+
+        var stream = await session.Events.FetchStreamStateAsync(id, ct);
+        if (stream is null) return Problems.SessionNotFound(id);
+
+        if (version is { } v && (v < 1 || v > stream.Version))
+        {
+            return Problems.Create(StatusCodes.Status422UnprocessableEntity, ProblemTypes.VersionOutOfRange,
+                "Version out of range", $"Session {id} has versions 1 to {stream.Version}; {v} is not one of them.",
+                new Dictionary<string, object?> { ["currentVersion"] = stream.Version });
+        }
+
+        var view = version is { } atVersion
+            ? await session.Events.AggregateStreamAsync<SessionView>(id, version: atVersion, token: ct)
+            : await session.Events.AggregateStreamAsync<SessionView>(id, timestamp: at!.Value.ToUniversalTime(), token: ct);
+        if (view is null)
+        {
+            return Problems.Create(StatusCodes.Status422UnprocessableEntity, ProblemTypes.VersionOutOfRange,
+                "Before the session started", $"Session {id} had not started at {at:O}.",
+                new Dictionary<string, object?> { ["currentVersion"] = stream.Version });
+        }
+
+        return TypedResults.Ok(SessionResponse.From(view.Version, view.State));
+    }
+}

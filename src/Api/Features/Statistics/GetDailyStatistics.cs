@@ -1,0 +1,28 @@
+using System.Globalization;
+using EventApi.Api.Infrastructure;
+using EventApi.Projections.Statistics;
+using Marten;
+
+namespace EventApi.Api.Features.Statistics;
+
+public static class GetDailyStatisticsEndpoint
+{
+    public static void Map(IEndpointRouteBuilder routes) =>
+        routes.MapGet("/stats/daily/{day}", Handle)
+            .WithName("getDailyStatistics")
+            .WithSummary("Get a day's statistics")
+            .WithDescription("The global figures for one UTC day (yyyy-MM-dd) of the events' own timestamps. A day without events has zeros.")
+            .Produces<Fresh<DailyStatistics>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+    public static async Task<IResult> Handle(string day, IQuerySession session, CancellationToken ct)
+    {
+        if (!DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            return Problems.InvalidDate(day);
+
+        var statistics = await session.LoadAsync<DailyStatistics>(day, ct) ?? new DailyStatistics { Id = day };
+        var freshness = await FreshnessReader.ReadAsync(session.DocumentStore, DailyStatisticsProjection.ProjectionName, ct);
+        return TypedResults.Ok(new Fresh<DailyStatistics>(statistics, freshness));
+    }
+}

@@ -1,0 +1,27 @@
+using EventApi.Api.Infrastructure;
+using EventApi.Projections.Statistics;
+using JasperFx.Events.Projections;
+using Marten;
+
+namespace EventApi.Api.Features.Statistics;
+
+public static class StatisticsFeature
+{
+    /// <summary>Global, daily and player statistics, built by the async daemon.</summary>
+    public static StoreOptions ConfigureStatistics(this StoreOptions options)
+    {
+        options.Projections.Add<GlobalStatisticsProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<DailyStatisticsProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<PlayerStatisticsProjection>(ProjectionLifecycle.Async);
+        return options;
+    }
+
+    public static IEndpointRouteBuilder MapStatistics(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("").WithTags("Statistics").NegotiatesJson();
+        GetStatisticsEndpoint.Map(group);
+        GetDailyStatisticsEndpoint.Map(group);
+        GetPlayerStatisticsEndpoint.Map(group);
+        return routes;
+    }
+}
