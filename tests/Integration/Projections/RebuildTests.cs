@@ -1,0 +1,54 @@
+using EventApi.Integration.Infrastructure;
+using EventApi.Projections.Leaderboards;
+using EventApi.Projections.Statistics;
+using EventApi.Projections.Timelines;
+using Marten;
+using Marten.Events;
+using Marten.Events.Daemon.Coordination;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace EventApi.Integration.Projections;
+
+/// <summary>Every projection is a pure function of the events: rebuilt from zero, it writes the very documents it
+/// built incrementally.</summary>
+public sealed class RebuildTests(ApiFactory api) : ApiTest(api)
+{
+    public static TheoryData<string, Type> Projections => new()
+    {
+        { GlobalStatisticsProjection.ProjectionName, typeof(GlobalStatistics) },
+        { DailyStatisticsProjection.ProjectionName, typeof(DailyStatistics) },
+        { PlayerStatisticsProjection.ProjectionName, typeof(PlayerStatistics) },
+        { FinishedGameProjection.ProjectionName, typeof(FinishedGame) },
+        { SessionTimelineProjection.ProjectionName, typeof(SessionTimeline) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Projections))]
+    public async Task rebuilding_a_projection_from_zero_gives_byte_for_byte_the_documents_built_incrementally(string projection, Type document)
+    {
+        await Games.PlayAsync(Client, "alice", 1, randomSeed: 1, batch: 9);
+        await Games.PlayAsync(Client, "bob", 2, randomSeed: 2, maxMoves: 15, abandon: true);
+        await Games.PlayAsync(Client, "alice", 3, randomSeed: 3, maxMoves: 8);
+        await Api.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+        var incremental = await Documents(document);
+        incremental.ShouldNotBeEmpty();
+
+        var daemon = Api.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
+        await daemon.RebuildProjectionAsync(projection, TimeSpan.FromSeconds(60), CancellationToken.None);
+
+        (await Documents(document)).ShouldBe(incremental);
+    }
+
+    private async Task<List<string>> Documents(Type document)
+    {
+        var table = Api.Store.Options.FindOrResolveDocumentType(document).TableName.QualifiedName;
+        await using var connection = Api.Store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"select id::text || ' ' || data::text from {table} order by id", connection);
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+        return rows;
+    }
+}

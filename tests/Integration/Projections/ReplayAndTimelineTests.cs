@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EventApi.Api.Features.Sessions;
+using EventApi.Domain.Game;
+using EventApi.Integration.Infrastructure;
+using Marten.Events;
+
+namespace EventApi.Integration.Projections;
+
+public sealed class ReplayAndTimelineTests(ApiFactory api) : ApiTest(api)
+{
+    [Fact]
+    public async Task time_travel_to_a_version_or_a_moment_gives_the_view_returned_then()
+    {
+        var game = await Games.PlayAsync(Client, "alice", 42, randomSeed: 9, maxMoves: 40, batch: 7, abandon: true);
+
+        foreach (var (view, seenAt) in game.Steps)
+        {
+            (await Replay($"version={view.Version}")).ShouldBeEquivalentTo(view);
+            (await Replay($"at={Uri.EscapeDataString(seenAt.ToString("O"))}")).ShouldBeEquivalentTo(view);
+        }
+
+        var first = await Replay("version=1");
+        first.Board.ShouldBe(game.Started.Board);
+        first.Version.ShouldBe(1);
+        first.MoveCount.ShouldBe(0);
+        return;
+
+        async Task<SessionResponse> Replay(string query)
+        {
+            using var response = await Client.GetAsync($"/sessions/{game.Started.Id}/replay?{query}");
+            var body = await response.Content.ReadAsStringAsync();
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+            return JsonSerializer.Deserialize<SessionResponse>(body, SessionsClient.Json)!;
+        }
+    }
+
+    [Theory]
+    [InlineData("version=0")]
+    [InlineData("version=99")]
+    [InlineData("at=2000-01-01T00:00:00Z")]
+    public async Task time_travel_outside_the_stream_is_a_422_problem(string query)
+    {
+        var started = await Client.StartAsync();
+
+        using var response = await Client.GetAsync($"/sessions/{started.Id}/replay?{query}");
+
+        (await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "urn:eventapi:problem:version-out-of-range"))
+            .CurrentVersion.ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("?version=1&at=2026-01-01T00:00:00Z")]
+    public async Task time_travel_needs_exactly_one_of_version_and_at(string query)
+    {
+        var started = await Client.StartAsync();
+
+        using var response = await Client.GetAsync($"/sessions/{started.Id}/replay{query}");
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "urn:eventapi:problem:validation-failed");
+    }
+
+    [Fact]
+    public async Task time_travel_in_an_unknown_session_is_a_404_problem()
+    {
+        using var response = await Client.GetAsync($"/sessions/{Guid.NewGuid()}/replay?version=1");
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound, "urn:eventapi:problem:session-not-found");
+    }
+
+    [Fact]
+    public async Task the_timeline_has_one_frame_per_move_with_the_board_and_score_after_it()
+    {
+        var game = await Games.PlayAsync(Client, "alice", 12345, randomSeed: 11, maxMoves: 25, batch: 5);
+        await Api.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+
+        using var response = await Client.GetAsync($"/sessions/{game.Started.Id}/timeline");
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+        using var document = JsonDocument.Parse(body);
+        var data = document.RootElement.GetProperty("data");
+
+        data.GetProperty("version").GetInt64().ShouldBe(game.Final.Version);
+        data.GetProperty("start").Deserialize<int[][]>().ShouldBe(game.Started.Board);
+        var frames = data.GetProperty("frames").EnumerateArray().ToArray();
+        frames.Length.ShouldBe(game.Moves.Count);
+
+        // The client's own engine, replaying the same seed and moves, sees the same frames.
+        var engine = Engine.Start(12345, out _, out _);
+        for (var i = 0; i < frames.Length; i++)
+        {
+            Engine.TryMove(ref engine, game.Moves[i], [], out var outcome).ShouldBeTrue();
+            frames[i].GetProperty("version").GetInt64().ShouldBe(i + 2);
+            frames[i].GetProperty("move").GetString().ShouldBe(game.Moves[i].ToString().ToLowerInvariant());
+            frames[i].GetProperty("scoreGained").GetInt32().ShouldBe(outcome.ScoreGained);
+            frames[i].GetProperty("score").GetInt32().ShouldBe(engine.Score);
+            frames[i].GetProperty("spawned").Deserialize<Tile>(SessionsClient.Json).ShouldBe(outcome.Spawned);
+            frames[i].GetProperty("board").Deserialize<int[][]>().ShouldBe(engine.Board.ToRows());
+        }
+
+        frames[^1].GetProperty("board").Deserialize<int[][]>().ShouldBe(game.Final.Board);
+    }
+
+    [Fact]
+    public async Task the_timeline_of_an_unknown_session_is_a_404_problem()
+    {
+        using var response = await Client.GetAsync($"/sessions/{Guid.NewGuid()}/timeline");
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound, "urn:eventapi:problem:session-not-found");
+    }
+
+    [Fact]
+    public async Task a_sealed_session_replayed_while_active_keeps_its_seed_hidden()
+    {
+        var started = await Client.StartAsync(seed: null);
+
+        var view = await Client.GetFromJsonAsync<SessionResponse>($"/sessions/{started.Id}/replay?version=1", SessionsClient.Json);
+
+        view!.Seed.ShouldBeNull();
+        view.SeedCommitment.ShouldBe(started.SeedCommitment);
+    }
+}
