@@ -31,6 +31,14 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : ApiTest(api)
     [InlineData("/sessions/{id}/moves", "post", "makeMoves", "200")]
     [InlineData("/sessions/{id}/abandon", "post", "abandonSession", "200")]
     [InlineData("/sessions/{id}/events", "get", "getSessionEvents", "200")]
+    [InlineData("/sessions/{id}/timeline", "get", "getSessionTimeline", "200")]
+    [InlineData("/sessions/{id}/replay", "get", "replaySession", "200")]
+    [InlineData("/stats", "get", "getStatistics", "200")]
+    [InlineData("/stats/daily/{day}", "get", "getDailyStatistics", "200")]
+    [InlineData("/players/{player}/stats", "get", "getPlayerStatistics", "200")]
+    [InlineData("/leaderboard", "get", "getLeaderboard", "200")]
+    [InlineData("/leaderboard/daily/{day}", "get", "getDailyLeaderboard", "200")]
+    [InlineData("/challenges/{day}", "get", "getChallenge", "200")]
     public async Task every_endpoint_is_described_with_its_responses_and_problem_examples(string path, string method, string operationId, string success)
     {
         using var document = JsonDocument.Parse(await Client.GetStringAsync("/swagger/v1/swagger.json"));
