@@ -1,0 +1,105 @@
+using EventApi.Domain.Game;
+
+namespace EventApi.Domain.Claims;
+
+/// <summary>Submit a game played offline. <paramref name="ChallengeDay"/>: the seed is the challenge of the day the
+/// claim is submitted on.</summary>
+public sealed record SubmitClaim(
+    Guid ClaimId,
+    string Player,
+    uint Seed,
+    IReadOnlyList<Direction> Moves,
+    int ClaimedScore,
+    DateOnly? ChallengeDay,
+    DateTimeOffset At);
+
+/// <summary>A recorded claim: what was claimed, the verdict, and the game where the replay stopped.</summary>
+public sealed record ClaimState
+{
+    public Guid Id { get; init; }
+    public string Player { get; init; } = "";
+    public uint Seed { get; init; }
+    public int ClaimedScore { get; init; }
+    public bool Verified { get; init; }
+
+    /// <summary>The replay: after the last move of a verified claim; for a rejected one, where the replay stopped.</summary>
+    public GameState Replay { get; init; }
+
+    /// <summary>The refused move of a rejected claim (null when only the score disagrees).</summary>
+    public int? MoveIndex { get; init; }
+
+    /// <summary>Why a rejected claim was rejected: a stable code.</summary>
+    public string? Reason { get; init; }
+
+    public string? Detail { get; init; }
+
+    /// <summary>The daily challenge a verified claim played, if any.</summary>
+    public DateOnly? ChallengeDay { get; init; }
+
+    public DateTimeOffset SubmittedAt { get; init; }
+}
+
+/// <summary>The one event a claim's stream holds, and the claim it records.</summary>
+public readonly record struct ClaimDecision(object Event, ClaimState State);
+
+/// <summary>
+/// A claim as a decider with a single decision: <c>Decide(command) -> event</c> (verified or rejected, both recorded)
+/// and <c>Evolve(state, event) -> state</c>, which replays the recorded moves to rebuild the game.
+/// </summary>
+public static class ClaimDecider
+{
+    public static ClaimDecision Decide(SubmitClaim command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var moves = command.Moves as Direction[] ?? [.. command.Moves];
+        var verdict = ClaimVerifier.Verify(command.Seed, moves, command.ClaimedScore);
+        var codes = MoveCodes.Encode(moves);
+        var game = verdict.Game;
+
+        object @event = verdict.IsVerified
+            ? new ClaimVerified(command.ClaimId, command.Player, command.Seed, codes, command.ClaimedScore,
+                game.Score, game.MaxTile, game.MoveCount, game.Won, game.Over, verdict.MovesByDirection,
+                command.ChallengeDay, command.At)
+            : new ClaimRejected(command.ClaimId, command.Player, command.Seed, codes, command.ClaimedScore,
+                verdict.MoveIndex, verdict.Reason!, verdict.Detail!, game.Score, command.At);
+        return new ClaimDecision(@event, Recorded(@event, game)!);
+    }
+
+    /// <summary>The claim a recorded event describes, its game rebuilt by replaying the recorded moves. Events a claim
+    /// does not know change nothing.</summary>
+    public static ClaimState? Evolve(ClaimState? state, object @event) => @event switch
+    {
+        ClaimVerified e => Recorded(e, ClaimVerifier.Verify(e.Seed, e.Moves, e.ClaimedScore).Game),
+        ClaimRejected e => Recorded(e, ClaimVerifier.Verify(e.Seed, e.Moves, e.ClaimedScore).Game),
+        _ => state,
+    };
+
+    private static ClaimState? Recorded(object @event, GameState replay) => @event switch
+    {
+        ClaimVerified e => new ClaimState
+        {
+            Id = e.ClaimId,
+            Player = e.Player,
+            Seed = e.Seed,
+            ClaimedScore = e.ClaimedScore,
+            Verified = true,
+            Replay = replay,
+            ChallengeDay = e.ChallengeDay,
+            SubmittedAt = e.At,
+        },
+        ClaimRejected e => new ClaimState
+        {
+            Id = e.ClaimId,
+            Player = e.Player,
+            Seed = e.Seed,
+            ClaimedScore = e.ClaimedScore,
+            Verified = false,
+            Replay = replay,
+            MoveIndex = e.MoveIndex,
+            Reason = e.Reason,
+            Detail = e.Detail,
+            SubmittedAt = e.At,
+        },
+        _ => null,
+    };
+}
