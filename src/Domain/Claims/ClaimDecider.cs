@@ -56,50 +56,34 @@ public static class ClaimDecider
         var codes = MoveCodes.Encode(moves);
         var game = verdict.Game;
 
-        object @event = verdict.IsVerified
-            ? new ClaimVerified(command.ClaimId, command.Player, command.Seed, codes, command.ClaimedScore,
+        if (verdict.IsVerified)
+        {
+            var verified = new ClaimVerified(command.ClaimId, command.Player, command.Seed, codes, command.ClaimedScore,
                 game.Score, game.MaxTile, game.MoveCount, game.Won, game.Over, verdict.MovesByDirection,
-                command.ChallengeDay, command.At)
-            : new ClaimRejected(command.ClaimId, command.Player, command.Seed, codes, command.ClaimedScore,
-                verdict.MoveIndex, verdict.Reason!, verdict.Detail!, game.Score, command.At);
-        return new ClaimDecision(@event, Recorded(@event, game)!);
+                command.ChallengeDay, command.At);
+            return new ClaimDecision(verified, Verified(verified, game));
+        }
+
+        var rejected = new ClaimRejected(command.ClaimId, command.Player, command.Seed, codes, command.ClaimedScore,
+            verdict.MoveIndex, verdict.Reason!, verdict.Detail!, game.Score, command.At);
+        return new ClaimDecision(rejected, Rejected(rejected, game));
     }
 
     /// <summary>The claim a recorded event describes, its game rebuilt by replaying the recorded moves. Events a claim
     /// does not know change nothing.</summary>
     public static ClaimState? Evolve(ClaimState? state, object @event) => @event switch
     {
-        ClaimVerified e => Recorded(e, ClaimVerifier.Verify(e.Seed, e.Moves, e.ClaimedScore).Game),
-        ClaimRejected e => Recorded(e, ClaimVerifier.Verify(e.Seed, e.Moves, e.ClaimedScore).Game),
+        ClaimVerified e => Verified(e, ClaimVerifier.Verify(e.Seed, e.Moves, e.ClaimedScore).Game),
+        ClaimRejected e => Rejected(e, ClaimVerifier.Verify(e.Seed, e.Moves, e.ClaimedScore).Game),
         _ => state,
     };
 
-    private static ClaimState? Recorded(object @event, GameState replay) => @event switch
-    {
-        ClaimVerified e => new ClaimState
-        {
-            Id = e.ClaimId,
-            Player = e.Player,
-            Seed = e.Seed,
-            ClaimedScore = e.ClaimedScore,
-            Verified = true,
-            Replay = replay,
-            ChallengeDay = e.ChallengeDay,
-            SubmittedAt = e.At,
-        },
-        ClaimRejected e => new ClaimState
-        {
-            Id = e.ClaimId,
-            Player = e.Player,
-            Seed = e.Seed,
-            ClaimedScore = e.ClaimedScore,
-            Verified = false,
-            Replay = replay,
-            MoveIndex = e.MoveIndex,
-            Reason = e.Reason,
-            Detail = e.Detail,
-            SubmittedAt = e.At,
-        },
-        _ => null,
-    };
+    private static ClaimState Verified(ClaimVerified e, GameState replay) =>
+        Claim(e.ClaimId, e.Player, e.Seed, e.ClaimedScore, replay, e.At) with { Verified = true, ChallengeDay = e.ChallengeDay };
+
+    private static ClaimState Rejected(ClaimRejected e, GameState replay) =>
+        Claim(e.ClaimId, e.Player, e.Seed, e.ClaimedScore, replay, e.At) with { MoveIndex = e.MoveIndex, Reason = e.Reason, Detail = e.Detail };
+
+    private static ClaimState Claim(Guid id, string player, uint seed, int claimedScore, GameState replay, DateTimeOffset at) =>
+        new() { Id = id, Player = player, Seed = seed, ClaimedScore = claimedScore, Replay = replay, SubmittedAt = at };
 }
