@@ -52,7 +52,7 @@ public static class ClaimVerifier
                 case Direction.Up: up++; break;
                 case Direction.Right: right++; break;
                 case Direction.Down: down++; break;
-                default: left++; break;
+                case Direction.Left: left++; break;
             }
         }
 

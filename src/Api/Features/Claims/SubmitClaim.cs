@@ -5,6 +5,7 @@ using EventApi.Domain.Claims;
 using EventApi.Projections.Claims;
 using FluentValidation;
 using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EventApi.Api.Features.Claims;
 
@@ -101,7 +102,7 @@ public static class SubmitClaimEndpoint
         return await IdempotencyKey.CommitAsync(session, key, now, ct) ?? result;
     }
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Rejected(ClaimState claim) =>
+    private static ProblemHttpResult Rejected(ClaimState claim) =>
         Problems.Create(StatusCodes.Status422UnprocessableEntity, ProblemTypes.ClaimRejected, "Claim rejected", claim.Detail,
             new Dictionary<string, object?>
             {
