@@ -1,4 +1,3 @@
-using System.Text.Json;
 using EventApi.Domain.Game;
 using EventApi.Domain.Sessions;
 
@@ -10,61 +9,21 @@ namespace EventApi.Unit;
 /// </summary>
 public class EngineReferenceTests
 {
-    private sealed record Step(Direction Direction, bool Moved, int[][] Rows, int Score, bool Won, bool Over);
-
-    private sealed record ReferenceGame(uint Seed, string Policy, int[][] Start, IReadOnlyList<Step> Steps)
-    {
-        public IEnumerable<Step> Moves => Steps.Where(s => s.Moved);
-    }
-
-    private static readonly Lazy<IReadOnlyList<ReferenceGame>> Games = new(Load);
-
-    private static IReadOnlyList<ReferenceGame> Load()
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "reference", "games.json");
-        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-        var games = new List<ReferenceGame>();
-        foreach (var game in document.RootElement.EnumerateArray())
-        {
-            var steps = new List<Step>();
-            foreach (var step in game.GetProperty("steps").EnumerateArray())
-            {
-                steps.Add(step.ValueKind == JsonValueKind.String
-                    ? new Step(Boards.Parse(step.GetString()!), false, [], 0, false, false)
-                    : new Step(
-                        Boards.Parse(step[0].GetString()!),
-                        true,
-                        step[1].Deserialize<int[][]>()!,
-                        step[2].GetInt32(),
-                        step[3].GetBoolean(),
-                        step[4].GetBoolean()));
-            }
-
-            games.Add(new ReferenceGame(
-                game.GetProperty("seed").GetUInt32(),
-                game.GetProperty("policy").GetString()!,
-                game.GetProperty("start").Deserialize<int[][]>()!,
-                steps));
-        }
-
-        return games;
-    }
-
     public static TheoryData<int, uint> GameIndexes()
     {
         var data = new TheoryData<int, uint>();
-        for (var i = 0; i < Games.Value.Count; i++) data.Add(i, Games.Value[i].Seed);
+        for (var i = 0; i < ReferenceGames.All.Count; i++) data.Add(i, ReferenceGames.All[i].Seed);
         return data;
     }
 
     [Fact]
     public void the_fixture_holds_games_that_end_and_a_game_that_goes_past_2048()
     {
-        Games.Value.Count.ShouldBeGreaterThanOrEqualTo(4);
-        Games.Value.Select(g => g.Seed).ShouldContain(4294967295u);
-        Games.Value.Where(g => g.Moves.Last().Over).Count().ShouldBeGreaterThanOrEqualTo(4);
-        Games.Value.SelectMany(g => g.Steps).ShouldContain(s => !s.Moved);
-        var winner = Games.Value.Single(g => g.Policy == "strong");
+        ReferenceGames.All.Count.ShouldBeGreaterThanOrEqualTo(4);
+        ReferenceGames.All.Select(g => g.Seed).ShouldContain(4294967295u);
+        ReferenceGames.All.Where(g => g.Moves.Last().Over).Count().ShouldBeGreaterThanOrEqualTo(4);
+        ReferenceGames.All.SelectMany(g => g.Steps).ShouldContain(s => !s.Moved);
+        var winner = ReferenceGames.All.Single(g => g.Policy == "strong");
         var moves = winner.Moves.ToList();
         var firstWon = moves.FindIndex(s => s.Won);
         firstWon.ShouldBeGreaterThan(0);
@@ -75,7 +34,7 @@ public class EngineReferenceTests
     [MemberData(nameof(GameIndexes))]
     public void the_engine_plays_the_reference_game_move_for_move(int index, uint seed)
     {
-        var game = Games.Value[index];
+        var game = ReferenceGames.All[index];
         game.Seed.ShouldBe(seed);
         var state = Engine.Start(seed, out _, out _);
         state.Board.ShouldBe(Board.FromRows(game.Start), $"seed {seed}: start");
@@ -110,7 +69,7 @@ public class EngineReferenceTests
     [MemberData(nameof(GameIndexes))]
     public void the_decider_plays_the_reference_game_in_one_batch_and_its_fold_ends_where_the_reference_ends(int index, uint seed)
     {
-        var game = Games.Value[index];
+        var game = ReferenceGames.All[index];
         var at = new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
         var id = new Guid("0b9f2a4e-1c4d-4e0a-9d3b-6a1f0c2e7b55");
         var started = SessionDecider.Decide(new StartSession(id, "ref", seed, false, null, at), SessionState.Initial);

@@ -15,7 +15,7 @@ public sealed record HeaderDocs(IReadOnlyList<string> Request, IReadOnlyList<(in
         [IfNoneMatch] = "The ETag of the copy the client has; 304 while the session is still at that version.",
         [IdempotencyKey] = "1 to 255 visible ASCII characters (a UUID is a good choice). A retry with the same key and body returns the first response again and appends nothing; the same key with another body is 422. Keys are kept at least 24 hours.",
         [ETag] = "The session's stream version, quoted, such as \"7\".",
-        [Location] = "The new session's URL.",
+        [Location] = "The new resource's URL: the session's, or the claim's.",
     };
 }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using EventApi.Api.Features.Challenges;
+using EventApi.Api.Features.Claims;
 using EventApi.Api.Features.Health;
 using EventApi.Api.Features.Leaderboards;
 using EventApi.Api.Features.Statistics;
@@ -13,12 +14,17 @@ namespace EventApi.Api.Infrastructure;
 
 public static class HostSetup
 {
-    /// <summary>The largest request body any endpoint accepts.</summary>
-    public const long MaxRequestBodyBytes = 256 * 1024;
+    /// <summary>The request body limit of every endpoint that declares none of its own
+    /// (<see cref="RequestBodyLimit.WithRequestSizeLimit"/>).</summary>
+    public const long DefaultMaxRequestBodyBytes = 256 * 1024;
+
+    /// <summary>The largest request body any endpoint accepts: that of <c>POST /claims</c>.</summary>
+    public const long LargestRequestBodyBytes = SubmitClaimEndpoint.MaxRequestBodyBytes;
 
     public static WebApplicationBuilder AddEventApi(this WebApplicationBuilder builder)
     {
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        // Kestrel's limit is the largest of all; the body limit middleware lowers it per request to the endpoint's.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = LargestRequestBodyBytes);
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
@@ -58,10 +64,11 @@ public static class HostSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseRequestBodyLimit(MaxRequestBodyBytes);
+        app.UseRequestBodyLimit(DefaultMaxRequestBodyBytes);
         app.UseEventApiOpenApi();
 
         app.MapSessions();
+        app.MapClaims();
         app.MapChallenges();
         app.MapStatistics();
         app.MapLeaderboards();

@@ -1,3 +1,4 @@
+using EventApi.Api.Features.Claims;
 using EventApi.Api.Features.Leaderboards;
 using EventApi.Api.Features.Sessions;
 using EventApi.Api.Features.Statistics;
@@ -40,6 +41,7 @@ public static class MartenSetup
                 options.Events.UseAdvisoryLockTransaction = true;
 
                 options.ConfigureSessions();
+                options.ConfigureClaims();
                 options.ConfigureIdempotency();
                 options.ConfigureStatistics();
                 options.ConfigureLeaderboards();

@@ -115,6 +115,8 @@ public static class OpenApiSetup
                 400 => (ProblemTypes.ValidationFailed, "Validation failed", "One or more fields are invalid; see errors."),
                 401 => (ProblemTypes.MissingToken, "Bearer token required", "Send the session's token as 'Authorization: Bearer <token>'."),
                 403 => (ProblemTypes.InvalidToken, "Invalid token", "The bearer token is not this session's token."),
+                404 when path.StartsWith("claims", StringComparison.Ordinal) =>
+                    (ProblemTypes.ClaimNotFound, "Claim not found", "There is no claim 0195f1c4-7b3e-7d2a-8c51-3e8f9a6b7d21."),
                 404 => (ProblemTypes.SessionNotFound, "Session not found", "There is no session 0195f1c4-6a2e-7c3b-9d41-2f7a8e5b6c10."),
                 409 => (ProblemTypes.ConcurrencyConflict, "Concurrent change", "The session changed while this request was handled; nothing was appended."),
                 412 => (ProblemTypes.VersionMismatch, "Version mismatch", "The session is at version 7; If-Match named another."),
@@ -123,6 +125,8 @@ public static class OpenApiSetup
                 415 => (ProblemTypes.UnsupportedMediaType, "Unsupported media type", "Send the body as application/json."),
                 422 when path.EndsWith("moves", StringComparison.Ordinal) =>
                     (ProblemTypes.MoveChangesNothing, "Move changes nothing", "Move 2 (left) moves no tile."),
+                422 when path == "claims" =>
+                    (ProblemTypes.ClaimRejected, "Claim rejected", "Move 2 (up) moves no tile."),
                 422 when path == "sessions" =>
                     (ProblemTypes.IdempotencyKeyReused, "Idempotency key reused", "This Idempotency-Key was first sent with a different request."),
                 422 => (ProblemTypes.SessionNotActive, "Session not active", "The session is already over."),
@@ -132,9 +136,16 @@ public static class OpenApiSetup
             var example = new JsonObject { ["type"] = type, ["title"] = title, ["status"] = status, ["detail"] = detail };
             if (type == ProblemTypes.ValidationFailed)
             {
-                example["errors"] = path.EndsWith("moves", StringComparison.Ordinal)
+                example["errors"] = path.EndsWith("moves", StringComparison.Ordinal) || path == "claims"
                     ? new JsonObject { ["moves[1]"] = new JsonArray("'north' is not a move; use up, right, down or left.") }
                     : new JsonObject { ["player"] = new JsonArray("'player' is required.") };
+            }
+            else if (type == ProblemTypes.ClaimRejected)
+            {
+                example["claimId"] = "0195f1c4-7b3e-7d2a-8c51-3e8f9a6b7d21";
+                example["moveIndex"] = 2;
+                example["reason"] = "move-changes-nothing";
+                example["replayedScore"] = 0;
             }
             return example;
         }
@@ -149,6 +160,7 @@ public static class OpenApiSetup
             document.Tags = new HashSet<OpenApiTag>
             {
                 new() { Name = "Sessions", Description = "Start sessions of 2048, play moves, read their state and their event streams." },
+                new() { Name = "Claims", Description = "Submit games played offline: the server replays every move with the engine and records the verdict, verified or rejected, as the claim's own stream." },
                 new() { Name = "Challenges", Description = "The daily challenge: one public seed per UTC day." },
                 new() { Name = "Statistics", Description = "Global, daily and player statistics, built by the async daemon." },
                 new() { Name = "Leaderboards", Description = "The top finished games, overall and per daily challenge." },

@@ -33,6 +33,8 @@ public static class ProblemTypes
     public const string PlayerNotFound = Prefix + "player-not-found";
     public const string VersionOutOfRange = Prefix + "version-out-of-range";
     public const string ChallengeNotAvailable = Prefix + "challenge-not-available";
+    public const string ClaimNotFound = Prefix + "claim-not-found";
+    public const string ClaimRejected = Prefix + "claim-rejected";
 
     /// <summary>The type for a bare status code that no endpoint described further.</summary>
     public static string ForStatus(int status) => status switch
@@ -62,6 +64,10 @@ public static class Problems
     public static ProblemHttpResult SessionNotFound(Guid id) =>
         Create(StatusCodes.Status404NotFound, ProblemTypes.SessionNotFound, "Session not found",
             $"There is no session {id}.");
+
+    public static ProblemHttpResult ClaimNotFound(Guid id) =>
+        Create(StatusCodes.Status404NotFound, ProblemTypes.ClaimNotFound, "Claim not found",
+            $"There is no claim {id}.");
 
     public static ProblemHttpResult InvalidDate(string value) =>
         Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidDate, "Invalid date",

@@ -1,16 +1,28 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
+
 namespace EventApi.Api.Infrastructure;
 
 public static class RequestBodyLimit
 {
     /// <summary>
-    /// Refuses a body whose declared length is over <paramref name="maxBytes"/> with a 413 problem before anything
-    /// reads it, whatever the server. Kestrel's own limit (set to the same value) also stops chunked bodies that grow
-    /// past it while they are read.
+    /// Applies the matched endpoint's body limit (its <see cref="IRequestSizeLimitMetadata"/>, see
+    /// <see cref="WithRequestSizeLimit"/>), or <paramref name="defaultMaxBytes"/> for an endpoint that declares none.
+    /// A body whose declared length is over it is refused with a 413 problem before anything reads it, whatever the
+    /// server. Where the server lets the limit be set per request (Kestrel does), it is set too, so a chunked body
+    /// that grows past it while it is read is stopped as well. Runs after routing, which has chosen the endpoint.
     /// </summary>
-    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app, long maxBytes) =>
+    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app, long defaultMaxBytes) =>
         app.Use(async (context, next) =>
         {
-            if (context.Request.ContentLength is { } length && length > maxBytes)
+            var maxBytes = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>() is { } declared
+                ? declared.MaxRequestBodySize
+                : defaultMaxBytes;
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+                feature.MaxRequestBodySize = maxBytes;
+
+            if (maxBytes is { } max && context.Request.ContentLength is { } length && length > max)
             {
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
                 var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
@@ -22,7 +34,7 @@ public static class RequestBodyLimit
                         Status = StatusCodes.Status413PayloadTooLarge,
                         Type = ProblemTypes.RequestTooLarge,
                         Title = "Request body too large",
-                        Detail = $"The body is {length} bytes; the limit is {maxBytes}.",
+                        Detail = $"The body is {length} bytes; the limit is {max}.",
                     },
                 });
                 return;
@@ -30,4 +42,9 @@ public static class RequestBodyLimit
 
             await next(context);
         });
+
+    /// <summary>This endpoint's body limit, in place of the default: ASP.NET's own <see cref="RequestSizeLimitAttribute"/>
+    /// as endpoint metadata.</summary>
+    public static RouteHandlerBuilder WithRequestSizeLimit(this RouteHandlerBuilder builder, long maxBytes) =>
+        builder.WithMetadata(new RequestSizeLimitAttribute(maxBytes));
 }

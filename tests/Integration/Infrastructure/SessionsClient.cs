@@ -15,7 +15,10 @@ public sealed record Problem(
     string? Detail,
     int? MoveIndex,
     long? CurrentVersion,
-    Dictionary<string, string[]>? Errors);
+    Dictionary<string, string[]>? Errors,
+    Guid? ClaimId = null,
+    string? Reason = null,
+    int? ReplayedScore = null);
 
 /// <summary>Talks to the sessions API the way a REST client does: JSON over HTTP, nothing else.</summary>
 public static class SessionsClient

@@ -1,5 +1,4 @@
 using EventApi.Api.Infrastructure;
-using EventApi.Domain.Game;
 using EventApi.Domain.Sessions;
 using FluentValidation;
 
@@ -13,30 +12,13 @@ public sealed record MakeMovesRequest
     /// <summary>1 to 1000 of up, right, down, left.</summary>
     /// <example>["left","up","right"]</example>
     public IReadOnlyList<string>? Moves { get; init; }
-
-    internal static readonly IReadOnlyDictionary<string, Direction> Directions = new Dictionary<string, Direction>(StringComparer.Ordinal)
-    {
-        ["up"] = Direction.Up,
-        ["right"] = Direction.Right,
-        ["down"] = Direction.Down,
-        ["left"] = Direction.Left,
-    };
 }
 
 public sealed class MakeMovesValidator : AbstractValidator<MakeMovesRequest>
 {
     public MakeMovesValidator()
     {
-        RuleFor(r => r.Moves)
-            .NotNull().WithMessage("'moves' is required.")
-            .Must(m => m is null || m.Count is >= 1 and <= MakeMovesRequest.MaxMoves)
-            .WithMessage($"'moves' must hold 1 to {MakeMovesRequest.MaxMoves} moves.");
-
-        RuleForEach(r => r.Moves)
-            .Cascade(CascadeMode.Continue)
-            .Must(m => m is not null && MakeMovesRequest.Directions.ContainsKey(m))
-            .WithMessage((_, m) => $"'{m}' is not a move; use up, right, down or left.")
-            .When(r => r.Moves is { Count: <= MakeMovesRequest.MaxMoves });
+        this.MustBeMoves(r => r.Moves, MakeMovesRequest.MaxMoves);
     }
 }
 
@@ -63,7 +45,7 @@ public static class MakeMovesEndpoint
     public static Task<IResult> Handle(Guid id, MakeMovesRequest request, HttpContext http,
         SessionCommandPipeline pipeline, CancellationToken ct)
     {
-        var moves = request.Moves!.Select(m => MakeMovesRequest.Directions[m]).ToArray();
+        var moves = InputRules.ToDirections(request.Moves!);
         return pipeline.Execute(http, id, request, at => new MakeMoves(moves, at), ct);
     }
 }

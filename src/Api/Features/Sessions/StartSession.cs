@@ -1,12 +1,9 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using EventApi.Api.Features.Challenges;
 using EventApi.Api.Infrastructure;
 using EventApi.Api.Infrastructure.Idempotency;
 using EventApi.Domain.Sessions;
 using EventApi.Projections.Sessions;
-using JasperFx;
 using FluentValidation;
 using Marten;
 
@@ -30,31 +27,17 @@ public sealed record StartSessionRequest
 
 public sealed class StartSessionValidator : AbstractValidator<StartSessionRequest>
 {
-    public const int MaxPlayerLength = 32;
     public const int MaxCallbackUrlLength = 2048;
 
     public StartSessionValidator()
     {
-        RuleFor(r => r.Player)
-            .NotEmpty().WithMessage("'player' is required.")
-            .Must(p => p is null || IsPrintable(p)).WithMessage("'player' must be printable characters, not only spaces.")
-            .Must(p => p is null || p.EnumerateRunes().Count() <= MaxPlayerLength)
-            .WithMessage($"'player' must be 1 to {MaxPlayerLength} characters.");
-
-        RuleFor(r => r.Seed)
-            .InclusiveBetween(0, uint.MaxValue).When(r => r.Seed is not null)
-            .WithMessage($"'seed' must be a whole number from 0 to {uint.MaxValue}.");
+        RuleFor(r => r.Player).MustBeAPlayer();
+        RuleFor(r => r.Seed).MustBeASeed().When(r => r.Seed is not null);
 
         RuleFor(r => r.CallbackUrl)
             .Must(BeAnHttpUrl!).When(r => r.CallbackUrl is not null)
             .WithMessage($"'callbackUrl' must be an absolute http or https URL of at most {MaxCallbackUrlLength} characters.");
     }
-
-    private static bool IsPrintable(string text) =>
-        !string.IsNullOrWhiteSpace(text) && text.EnumerateRunes().All(r => Rune.GetUnicodeCategory(r) is not (
-            UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse
-            or UnicodeCategory.OtherNotAssigned or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator))
-        && !text.Contains('\uFFFD');
 
     private static bool BeAnHttpUrl(string url) =>
         url.Length <= MaxCallbackUrlLength
@@ -91,8 +74,7 @@ public static class StartSessionEndpoint
     {
         if (idempotency.TryRead(http.Request, Scope, request, out var key) is { } badKey) return badKey;
         var now = clock.GetUtcNow();
-        if (key is not null && key.Replay(await session.LoadAsync<IdempotencyRecord>(key.RecordId, ct), now) is { } replay)
-            return replay;
+        if (key is not null && await key.ReplayAsync(session, now, ct) is { } replay) return replay;
 
         var id = Guid.CreateVersion7(now);
         var isSealed = request.Seed is null;
@@ -114,16 +96,7 @@ public static class StartSessionEndpoint
         var etag = ETags.For(version);
         key?.Record(session, StatusCodes.Status201Created, response, location, etag, now);
 
-        try
-        {
-            await session.SaveChangesAsync(ct);
-        }
-        catch (DocumentAlreadyExistsException) when (key is not null)
-        {
-            // A concurrent request with the same key committed first; nothing of this one was stored.
-            if (await key.ReplayWinnerAsync(session.DocumentStore, now, ct) is { } winner) return winner;
-            throw;
-        }
+        if (await IdempotencyKey.CommitAsync(session, key, now, ct) is { } winner) return winner;
 
         http.Response.Headers.ETag = etag;
         return TypedResults.Created(location, response);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using JasperFx;
 using Marten;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -86,9 +87,14 @@ public sealed class IdempotencyKey
         return new ReplayedResponse(record, body);
     }
 
-    /// <summary>Stores the response in <paramref name="session"/>, to commit in the same transaction as the append.</summary>
+    /// <summary><see cref="Replay"/> with this key's record, read from <paramref name="session"/>.</summary>
+    public async Task<IResult?> ReplayAsync(IQuerySession session, DateTimeOffset now, CancellationToken ct) =>
+        Replay(await session.LoadAsync<IdempotencyRecord>(RecordId, ct), now);
+
+    /// <summary>Stores the response in <paramref name="session"/>, to commit in the same transaction as the append.
+    /// <paramref name="contentType"/>: the body's media type when it is not plain JSON (a problem).</summary>
     public void Record<TResponse>(IDocumentSession session, int statusCode, TResponse response, string? location,
-        string? etag, DateTimeOffset now)
+        string? etag, DateTimeOffset now, string? contentType = null)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(response, _json);
         var nonce = RandomNumberGenerator.GetBytes(AesGcm.NonceByteSizes.MaxSize);
@@ -104,6 +110,7 @@ public sealed class IdempotencyKey
             Id = RecordId,
             RequestHash = _requestHash,
             StatusCode = statusCode,
+            ContentType = contentType,
             Location = location,
             ETag = etag,
             Nonce = nonce,
@@ -124,6 +131,25 @@ public sealed class IdempotencyKey
         return Replay(await query.LoadAsync<IdempotencyRecord>(RecordId, ct), now);
     }
 
+    /// <summary>
+    /// Commits what an endpoint that starts a stream staged in <paramref name="session"/>, and its key's record. When
+    /// a concurrent request with the same key committed first (nothing of this one was stored): its response, as its
+    /// retry gets it. Null when this request committed.
+    /// </summary>
+    public static async Task<IResult?> CommitAsync(IDocumentSession session, IdempotencyKey? key, DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            await session.SaveChangesAsync(ct);
+            return null;
+        }
+        catch (DocumentAlreadyExistsException) when (key is not null)
+        {
+            if (await key.ReplayWinnerAsync(session.DocumentStore, now, ct) is { } winner) return winner;
+            throw;
+        }
+    }
+
     private byte[] DeriveKey() => HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, 32, Encoding.ASCII.GetBytes(RecordId), SealInfo);
 
     private sealed class ReplayedResponse(IdempotencyRecord record, byte[] body) : IResult
@@ -132,7 +158,7 @@ public sealed class IdempotencyKey
         {
             var response = httpContext.Response;
             response.StatusCode = record.StatusCode;
-            response.ContentType = "application/json; charset=utf-8";
+            response.ContentType = record.ContentType ?? "application/json; charset=utf-8";
             if (record.Location is not null) response.Headers.Location = record.Location;
             if (record.ETag is not null) response.Headers.ETag = record.ETag;
             response.Headers["Idempotent-Replayed"] = "true";

@@ -17,6 +17,10 @@ public sealed class IdempotencyRecord
     public byte[] RequestHash { get; set; } = [];
 
     public int StatusCode { get; set; }
+
+    /// <summary>The stored body's media type; null for application/json.</summary>
+    public string? ContentType { get; set; }
+
     public string? Location { get; set; }
     public string? ETag { get; set; }
     public byte[] Nonce { get; set; } = [];
