@@ -5,6 +5,7 @@ using EventApi.Api.Features.Health;
 using EventApi.Api.Features.Leaderboards;
 using EventApi.Api.Features.Statistics;
 using EventApi.Api.Features.Sessions;
+using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Api.Infrastructure.Idempotency;
 using FluentValidation;
 using Wolverine;
@@ -49,6 +50,7 @@ public static class HostSetup
         services.AddIdempotency(builder.Configuration);
         services.AddSessions();
         services.AddChallenges(builder.Configuration);
+        services.AddProjectionOperations(builder.Configuration);
         services.AddHealth();
         services.AddEventApiOpenApi();
         return builder;
