@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EventApi.Api.Features.Admin;
 using EventApi.Api.Features.Challenges;
 using EventApi.Api.Features.Health;
 using EventApi.Api.Features.Leaderboards;
@@ -51,6 +52,7 @@ public static class HostSetup
         services.AddSessions();
         services.AddChallenges(builder.Configuration);
         services.AddProjectionOperations(builder.Configuration);
+        services.AddAdminKey(builder.Configuration);
         services.AddHealth();
         services.AddEventApiOpenApi();
         return builder;
@@ -67,6 +69,7 @@ public static class HostSetup
         app.MapChallenges();
         app.MapStatistics();
         app.MapLeaderboards();
+        app.MapAdmin();
         app.MapHealth();
         return app;
     }
