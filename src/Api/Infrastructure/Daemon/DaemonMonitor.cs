@@ -99,10 +99,11 @@ public sealed record DaemonReport
 }
 
 /// <summary>
-/// Reads the state of the async daemon's shards in at most three bounded queries: the progression table (one row per
-/// shard), the timestamp of each lagging shard's next event (an index seek per shard), and, when asked, the dead-letter
-/// counts. Status comes from this node's agent when it runs the shard; otherwise from what the node that runs it
-/// recorded in the progression table (Marten's extended progression tracking, which <see cref="MartenSetup"/> turns on).
+/// Reads the state of the async daemon's shards in at most three queries: the progression table (one row per shard),
+/// the timestamp of each lagging shard's next event (an index seek per shard), and, when asked, the dead-letter counts
+/// (a grouped count of the dead-letter documents, which only skipped events add to). Status comes from this node's
+/// agent when it runs the shard; otherwise from what the node that runs it recorded in the progression table
+/// (Marten's extended progression tracking, which <see cref="MartenSetup"/> turns on).
 /// </summary>
 public sealed class DaemonMonitor(IDocumentStore store, StoreOptions options, IProjectionCoordinator coordinator)
 {
