@@ -23,6 +23,20 @@ if [ -z "${EventApi__Challenges__Secret:-}" ]; then
   export EventApi__Challenges__Secret
 fi
 
+# The admin key (X-Admin-Key on /admin): kept in .local/ too, made once per checkout. Read it from the file; it is
+# never printed.
+if [ -z "${EventApi__AdminKey:-}" ]; then
+  mkdir -p .local
+  [ -s .local/admin-key ] || (umask 077 && head -c 32 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '=' > .local/admin-key)
+  EventApi__AdminKey="$(cat .local/admin-key)"
+  export EventApi__AdminKey
+fi
+
+# JasperFx's command line takes `help <command>`; accept the usual `<command> --help` too.
+if [ "$#" -eq 2 ] && { [ "$2" = "--help" ] || [ "$2" = "-h" ]; }; then
+  set -- help "$1"
+fi
+
 # The JasperFx command line takes no --urls; the address comes from the environment.
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://127.0.0.1:5080}"
 exec dotnet run --project src/Api -c Release --no-launch-profile -- "$@"

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using EventApi.Api.Features.Health;
+using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Integration.Infrastructure;
 using Marten;
 using Npgsql;
@@ -24,6 +26,50 @@ public sealed class HealthTests(ApiFactory api) : ApiTest(api)
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         body.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString().ShouldBe("healthy");
+    }
+
+    [Fact]
+    public async Task ready_reports_the_projections_healthy_once_every_async_shard_runs_caught_up()
+    {
+        await Client.PlayAsync("alice", 12345, moves: 3);
+        await Api.WaitForProjectionsAsync();
+
+        using var response = await Client.GetAsync("/health/ready");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        body.RootElement.GetProperty("status").GetString().ShouldBe("healthy");
+        body.RootElement.GetProperty("checks").GetProperty("projections").GetProperty("status").GetString().ShouldBe("healthy");
+    }
+
+    [Fact]
+    public void readiness_names_every_shard_that_is_not_running_or_lags_past_a_limit_and_only_those()
+    {
+        var limits = new ProjectionsOptions { MaxLagEvents = 100, MaxLagSeconds = 30 };
+        ShardProgress Shard(string name, ShardStatus status = ShardStatus.Running, long lagEvents = 0, double lagSeconds = 0) => new()
+        {
+            Name = name, Projection = name, Sequence = 1000 - lagEvents, HighWaterMark = 1000, LagEvents = lagEvents,
+            LagSeconds = lagSeconds, Status = status, RunningHere = true, DeadLetters = 0,
+        };
+        var report = new DaemonReport
+        {
+            HighWaterMark = 1000,
+            Shards =
+            [
+                Shard("fine:All", lagEvents: 100, lagSeconds: 30),
+                Shard("stopped:All", ShardStatus.Stopped),
+                Shard("many-events:All", lagEvents: 101),
+                Shard("old-events:All", lagEvents: 2, lagSeconds: 30.5),
+            ],
+        };
+
+        var reasons = ProjectionsReadyCheck.Assess(report, limits);
+
+        reasons.ShouldBe([
+            "stopped:All is stopped.",
+            "many-events:All is 101 events behind (limit 100).",
+            "old-events:All is 30.5 s behind (limit 30 s).",
+        ]);
     }
 
     [Fact]

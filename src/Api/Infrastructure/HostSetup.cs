@@ -1,11 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EventApi.Api.Features.Admin;
 using EventApi.Api.Features.Challenges;
 using EventApi.Api.Features.Claims;
 using EventApi.Api.Features.Health;
 using EventApi.Api.Features.Leaderboards;
 using EventApi.Api.Features.Statistics;
 using EventApi.Api.Features.Sessions;
+using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Api.Infrastructure.Idempotency;
 using FluentValidation;
 using Wolverine;
@@ -55,6 +57,8 @@ public static class HostSetup
         services.AddIdempotency(builder.Configuration);
         services.AddSessions();
         services.AddChallenges(builder.Configuration);
+        services.AddProjectionOperations(builder.Configuration);
+        services.AddAdminKey(builder.Configuration);
         services.AddHealth();
         services.AddEventApiOpenApi();
         return builder;
@@ -72,6 +76,7 @@ public static class HostSetup
         app.MapChallenges();
         app.MapStatistics();
         app.MapLeaderboards();
+        app.MapAdmin();
         app.MapHealth();
         return app;
     }

@@ -2,11 +2,13 @@ using EventApi.Api.Features.Claims;
 using EventApi.Api.Features.Leaderboards;
 using EventApi.Api.Features.Sessions;
 using EventApi.Api.Features.Statistics;
+using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Api.Infrastructure.Idempotency;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using Marten;
+using Microsoft.Extensions.Options;
 using Weasel.Core;
 using Wolverine.Marten;
 
@@ -39,6 +41,10 @@ public static class MartenSetup
                 // The original DistributedLock.Postgres (behind the forwarding package) needs transaction-scoped
                 // advisory locks for the async daemon to take its locks (README, "The local package folder").
                 options.Events.UseAdvisoryLockTransaction = true;
+                // The node running a shard records its status and failure in the progression table on every change,
+                // so any node can report it (GET /admin/projections, /health/ready).
+                options.Events.EnableExtendedProgressionTracking = true;
+                options.ApplyProjectionErrorPolicy(sp.GetRequiredService<IOptions<ProjectionsOptions>>().Value.OnApplyError);
 
                 options.ConfigureSessions();
                 options.ConfigureClaims();

@@ -8,6 +8,7 @@ namespace EventApi.Api.Infrastructure;
 public static class OpenApiSetup
 {
     public const string BearerScheme = "bearer";
+    public const string AdminKeyScheme = "adminKey";
 
     public static IServiceCollection AddEventApiOpenApi(this IServiceCollection services)
     {
@@ -35,6 +36,14 @@ public static class OpenApiSetup
                 Scheme = "bearer",
                 Description = "The session's token, returned once by POST /sessions.",
             });
+            o.AddSecurityDefinition(AdminKeyScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = AdminKey.Header,
+                Description = "The server's admin key (EventApi:AdminKey). The admin endpoints answer 403 while none is configured.",
+            });
+            o.SchemaFilter<NullableReferenceConventions>();
             o.OperationFilter<OperationConventions>();
             o.DocumentFilter<DocumentConventions>();
         });
@@ -58,8 +67,9 @@ public static class OpenApiSetup
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
             var responses = operation.Responses ??= new OpenApiResponses();
-            operation.Security = responses.ContainsKey("401")
-                ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }]
+            var admin = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<AdminKeyRequirement>().Any();
+            operation.Security = admin || responses.ContainsKey("401")
+                ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(admin ? AdminKeyScheme : BearerScheme, context.Document)] = [] }]
                 : [];
 
             var path = context.ApiDescription.RelativePath ?? "";
@@ -106,9 +116,20 @@ public static class OpenApiSetup
             }
         }
 
+        private static (string Type, string Title, string Detail) AdminProblemExample(int status) => status switch
+        {
+            401 => (ProblemTypes.MissingAdminKey, "Admin key required", "Send the admin key in the X-Admin-Key header."),
+            403 => (ProblemTypes.InvalidAdminKey, "Invalid admin key", "The X-Admin-Key header does not hold this server's admin key."),
+            404 => (ProblemTypes.ProjectionNotFound, "Projection not found", "There is no async projection 'global-stats'. The async projections are daily-statistics, global-statistics, leaderboard, player-statistics, session-timeline."),
+            406 => (ProblemTypes.NotAcceptable, "Not acceptable", "This endpoint answers with application/json (or application/problem+json)."),
+            409 => (ProblemTypes.RebuildInProgress, "Rebuild in progress", "'global-statistics' is already being rebuilt; its rebuild answers when it has finished."),
+            500 => (ProblemTypes.RebuildFailed, "Rebuild failed", "Rebuilding 'global-statistics' failed: A finished game's highest tile must be a power of two from 2, not 3. See GET /admin/projections for the shard's state."),
+            _ => (ProblemTypes.DatabaseUnavailable, "Database unavailable", "PostgreSQL cannot be reached; try again shortly."),
+        };
+
         private static JsonObject ProblemExample(int status, string path)
         {
-            var (type, title, detail) = status switch
+            var (type, title, detail) = path.StartsWith("admin/", StringComparison.Ordinal) ? AdminProblemExample(status) : status switch
             {
                 400 when path.EndsWith("abandon", StringComparison.Ordinal) =>
                     (ProblemTypes.InvalidHeader, "Invalid If-Match header", "If-Match must be \"*\" or a list of strong ETags such as \"7\"."),
@@ -151,6 +172,23 @@ public static class OpenApiSetup
         }
     }
 
+    /// <summary>
+    /// A nullable property of a described type comes out as <c>allOf</c> with <c>nullable</c> but no <c>type</c>, which
+    /// OpenAPI 3.0 does not allow: such a property is an object (or null).
+    /// </summary>
+    private sealed class NullableReferenceConventions : ISchemaFilter
+    {
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (schema.Properties is null) return;
+            foreach (var property in schema.Properties.Values.OfType<OpenApiSchema>())
+            {
+                if (property.AllOf is { Count: > 0 } && property.Type == JsonSchemaType.Null)
+                    property.Type = JsonSchemaType.Object | JsonSchemaType.Null;
+            }
+        }
+    }
+
     /// <summary>Servers and described tags.</summary>
     private sealed class DocumentConventions : IDocumentFilter
     {
@@ -164,6 +202,7 @@ public static class OpenApiSetup
                 new() { Name = "Challenges", Description = "The daily challenge: one public seed per UTC day." },
                 new() { Name = "Statistics", Description = "Global, daily and player statistics, built by the async daemon." },
                 new() { Name = "Leaderboards", Description = "The top finished games, overall and per daily challenge." },
+                new() { Name = "Admin", Description = "Operating the async daemon: the state of every projection shard, and rebuilds. Needs the X-Admin-Key header." },
             };
         }
     }

@@ -35,6 +35,13 @@ public static class ProblemTypes
     public const string ChallengeNotAvailable = Prefix + "challenge-not-available";
     public const string ClaimNotFound = Prefix + "claim-not-found";
     public const string ClaimRejected = Prefix + "claim-rejected";
+    public const string MissingAdminKey = Prefix + "missing-admin-key";
+    public const string InvalidAdminKey = Prefix + "invalid-admin-key";
+    public const string AdminDisabled = Prefix + "admin-disabled";
+    public const string ProjectionNotFound = Prefix + "projection-not-found";
+    public const string ProjectionRunsElsewhere = Prefix + "projection-runs-elsewhere";
+    public const string RebuildInProgress = Prefix + "rebuild-in-progress";
+    public const string RebuildFailed = Prefix + "rebuild-failed";
 
     /// <summary>The type for a bare status code that no endpoint described further.</summary>
     public static string ForStatus(int status) => status switch

@@ -8,11 +8,13 @@ namespace EventApi.Integration.Infrastructure;
 
 /// <summary>
 /// The real API (Marten, Wolverine, the whole pipeline) in memory, against a database of its own. One per test
-/// collection: host start-up costs seconds, so tests share it and reset the data between them.
+/// collection: host start-up costs seconds, so tests share it and reset the data between them. A collection that
+/// needs other settings subclasses it and overrides <see cref="Settings"/>.
 /// </summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string ChallengeSecret = "integration-tests-challenge-secret-0123456789";
+    public const string AdminKey = "integration-tests-admin-key-0123456789abcdef";
 
     private string _connectionString = "";
 
@@ -30,13 +32,16 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         // Not UseSetting: WebApplicationFactory passes host settings to Main as arguments, which the JasperFx
         // command line would read as a command. Marten reads the connection string when the store is built.
-        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(
-            new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Postgres"] = _connectionString,
-                ["EventApi:Challenges:Secret"] = ChallengeSecret,
-            }));
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(Settings(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = _connectionString,
+            ["EventApi:Challenges:Secret"] = ChallengeSecret,
+            ["EventApi:AdminKey"] = AdminKey,
+        })));
     }
+
+    /// <summary>The host's configuration: these defaults, which a subclass may change or add to.</summary>
+    protected virtual IDictionary<string, string?> Settings(IDictionary<string, string?> defaults) => defaults;
 
     /// <summary>Deletes every event and document, so each test starts from an empty store.</summary>
     public Task ResetDataAsync() => Services.ResetAllMartenDataAsync();

@@ -41,6 +41,8 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : ApiTest(api)
     [InlineData("/challenges/{day}", "get", "getChallenge", "200")]
     [InlineData("/claims", "post", "submitClaim", "201")]
     [InlineData("/claims/{id}", "get", "getClaim", "200")]
+    [InlineData("/admin/projections", "get", "getProjections", "200")]
+    [InlineData("/admin/projections/{name}/rebuild", "post", "rebuildProjection", "200")]
     public async Task every_endpoint_is_described_with_its_responses_and_problem_examples(string path, string method, string operationId, string success)
     {
         using var document = JsonDocument.Parse(await Client.GetStringAsync("/swagger/v1/swagger.json"));

@@ -56,7 +56,10 @@ public static class HealthFeature
 {
     public static IServiceCollection AddHealth(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        services.AddHealthChecks()
+            .AddCheck<DatabaseReadyCheck>("database", tags: ["ready"])
+            // A failing read of the daemon's state degrades readiness too; the database check says when PostgreSQL is gone.
+            .AddCheck<ProjectionsReadyCheck>("projections", failureStatus: HealthStatus.Degraded, tags: ["ready"]);
         return services;
     }
 
@@ -68,20 +71,26 @@ public static class HealthFeature
         return routes;
     }
 
-    /// <summary>Healthy: a JSON report. Unhealthy: a 503 problem that carries the same report.</summary>
+    /// <summary>Healthy: a JSON report. Degraded: the same with 200, status "degraded" and the reasons in detail.
+    /// Unhealthy: a 503 problem that carries the same report.</summary>
     private static Task Write(HttpContext context, HealthReport report)
     {
         var checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString().ToLowerInvariant(), description = e.Value.Description });
-        object body = report.Status == HealthStatus.Unhealthy
-            ? new
+        string Reasons(HealthStatus status) =>
+            string.Join(" ", report.Entries.Values.Where(e => e.Status == status).Select(e => e.Description));
+        object body = report.Status switch
+        {
+            HealthStatus.Unhealthy => new
             {
                 type = ProblemTypes.NotReady,
                 title = "Not ready",
                 status = StatusCodes.Status503ServiceUnavailable,
-                detail = string.Join(" ", report.Entries.Values.Where(e => e.Status == HealthStatus.Unhealthy).Select(e => e.Description)),
+                detail = Reasons(HealthStatus.Unhealthy),
                 checks,
-            }
-            : new { status = report.Status.ToString().ToLowerInvariant(), checks };
+            },
+            HealthStatus.Degraded => new { status = "degraded", detail = Reasons(HealthStatus.Degraded), checks },
+            _ => new { status = "healthy", checks },
+        };
         context.Response.ContentType = report.Status == HealthStatus.Unhealthy ? "application/problem+json" : "application/json";
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), context.RequestAborted);
     }

@@ -1,0 +1,59 @@
+using Marten;
+
+namespace EventApi.Api.Infrastructure.Daemon;
+
+/// <summary>What the async daemon does with an event that makes a projection throw.</summary>
+public enum ApplyErrorPolicy
+{
+    /// <summary>The event goes to Marten's dead-letter events and the projection advances past it.</summary>
+    Skip,
+
+    /// <summary>The shard pauses on the event (and retries it from time to time) until the cause is fixed.</summary>
+    Pause,
+}
+
+/// <summary><c>EventApi:Projections</c> in configuration.</summary>
+public sealed class ProjectionsOptions
+{
+    public const string Section = "EventApi:Projections";
+
+    /// <summary><c>skip</c> (the default) or <c>pause</c>; governs apply errors in continuous runs and in rebuilds.</summary>
+    public ApplyErrorPolicy OnApplyError { get; set; } = ApplyErrorPolicy.Skip;
+
+    /// <summary>Readiness is degraded while a shard is more than this many events behind the high-water mark.</summary>
+    public long MaxLagEvents { get; set; } = 10_000;
+
+    /// <summary>Readiness is degraded while a shard's oldest unprocessed event is older than this many seconds.</summary>
+    public double MaxLagSeconds { get; set; } = 60;
+
+    /// <summary>How long a rebuild's replay of one shard may take before it is abandoned.</summary>
+    public TimeSpan RebuildTimeout { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+public static class ProjectionsSetup
+{
+    public static IServiceCollection AddProjectionOperations(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ProjectionsOptions>()
+            .Bind(configuration.GetSection(ProjectionsOptions.Section))
+            .Validate(o => Enum.IsDefined(o.OnApplyError), $"{ProjectionsOptions.Section}:OnApplyError must be skip or pause.")
+            .Validate(o => o.MaxLagEvents > 0, $"{ProjectionsOptions.Section}:MaxLagEvents must be positive.")
+            .Validate(o => o.MaxLagSeconds > 0, $"{ProjectionsOptions.Section}:MaxLagSeconds must be positive.")
+            .Validate(o => o.RebuildTimeout > TimeSpan.Zero, $"{ProjectionsOptions.Section}:RebuildTimeout must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<DaemonMonitor>();
+        return services;
+    }
+
+    /// <summary>
+    /// The error policy for apply errors, the same in continuous runs and in rebuilds (Marten's defaults differ:
+    /// skip while running, stop a rebuild). Serialization errors and unknown event types keep Marten's defaults.
+    /// </summary>
+    public static StoreOptions ApplyProjectionErrorPolicy(this StoreOptions options, ApplyErrorPolicy policy)
+    {
+        var skip = policy == ApplyErrorPolicy.Skip;
+        options.Projections.Errors.SkipApplyErrors = skip;
+        options.Projections.RebuildErrors.SkipApplyErrors = skip;
+        return options;
+    }
+}
