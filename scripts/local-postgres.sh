@@ -6,10 +6,13 @@
 #   scripts/local-postgres.sh start   # starts it if needed; prints its connection string (database postgres)
 #   scripts/local-postgres.sh stop
 #   scripts/local-postgres.sh status
+#
+# EVENTAPI_PG_DIR names another folder for another cluster (the fault-injection tests stop and start one of their own).
+# A cluster keeps its port across restarts while the port is free.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-dir="$root/.pg"
+dir="${EVENTAPI_PG_DIR:-$root/.pg}"
 data="$dir/data"
 log="$dir/postgres.log"
 port_file="$dir/port"
@@ -41,9 +44,16 @@ as_owner() {
 }
 
 free_port() {
-  python3 - <<'PY' 2>/dev/null || echo 55432
-import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
+  python3 - "${1:-0}" <<'PY' 2>/dev/null || echo 55432
+import socket, sys
+wanted = int(sys.argv[1])
+for port in ([wanted] if wanted else []) + [0]:
+    try:
+        # SO_REUSEADDR as PostgreSQL itself binds: a port in TIME_WAIT after a stop is still ours to reuse.
+        s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", port)); print(s.getsockname()[1]); s.close(); break
+    except OSError:
+        pass
 PY
 }
 
@@ -66,7 +76,7 @@ start() {
   fi
   [ "$(id -u)" -eq 0 ] && chown -R postgres "$dir"
   local port
-  port="$(free_port)"
+  port="$(free_port "$(cat "$port_file" 2>/dev/null || echo 0)")"
   echo "$port" > "$port_file"
   # Fast and throwaway: durability off (this cluster only ever holds development and test data).
   as_owner "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start \
