@@ -76,12 +76,17 @@ public static class SideEffectsFeature
     /// <summary>
     /// The dispatcher's queue: durable (its messages are in PostgreSQL until handled), with up to
     /// <c>MaxParallelSessions</c> sessions at once (see <see cref="DeliverSideEffectsHandler.Configure"/> for failures).
+    /// Retries wake up through Wolverine's durable scheduled messages, which its durability agent polls for: every
+    /// <c>RetryBaseDelay</c>, within 250 ms and 5 s (Wolverine's default is 5 s), so a retry is not much later than
+    /// its backoff.
     /// </summary>
     public static WolverineOptions ConfigureSideEffects(this WolverineOptions options, IConfiguration configuration)
     {
         var settings = configuration.GetSection(SideEffectsOptions.Section).Get<SideEffectsOptions>() ?? new SideEffectsOptions();
         options.PublishMessage<DeliverSideEffects>().ToLocalQueue(QueueName);
         options.LocalQueue(QueueName).UseDurableInbox().MaximumParallelMessages(Math.Clamp(settings.MaxParallelSessions, 1, 100));
+        options.Durability.ScheduledJobPollingTime = TimeSpan.FromTicks(Math.Clamp(settings.RetryBaseDelay.Ticks,
+            TimeSpan.FromMilliseconds(250).Ticks, TimeSpan.FromSeconds(5).Ticks));
         return options;
     }
 

@@ -124,7 +124,7 @@ public sealed class SideEffectsOutbox(IDocumentStore store)
         public static Names Of(IDocumentStore store)
         {
             var mapping = (DocumentMapping)store.Options.AllKnownDocumentTypes().Single(t => t.DocumentType == typeof(SideEffect));
-            string Column(string member) => mapping.DuplicatedFields.Single(f => f.MemberName == member).ColumnName;
+            string Column(string member) => mapping.DuplicatedFields.Single(f => f.Members[^1].Name == member).ColumnName;
             return new Names(mapping.TableName.QualifiedName, Column(nameof(SideEffect.SessionId)), Column(nameof(SideEffect.Version)),
                 Column(nameof(SideEffect.Kind)), Column(nameof(SideEffect.Status)), Column(nameof(SideEffect.NextAttemptAt)),
                 Column(nameof(SideEffect.DeliveredAt)));
