@@ -11,6 +11,11 @@ public sealed record SideEffectCounts
     /// <example>1</example>
     public required long Retrying { get; init; }
 
+    /// <summary>Of the pending ones, those of a kind this version does not know (a newer version wrote them): each stops
+    /// its session's side effects until a node that knows the kind delivers it.</summary>
+    /// <example>0</example>
+    public required long UnknownKind { get; init; }
+
     /// <summary>Behind a dead letter of their session.</summary>
     /// <example>1</example>
     public required long Waiting { get; init; }
@@ -44,7 +49,7 @@ public static class GetSideEffectsEndpoint
         routes.MapGet("/side-effects", Handle)
             .WithName("getSideEffects")
             .WithSummary("Summarise the side effects")
-            .WithDescription("How many side effects (webhooks and achievements) are pending, retrying, waiting behind a dead letter, delivered, dead-lettered and discarded, across every node; the lag from event to delivery (p50, p95, p99 and max over the latest 1000 deliveries); and the age of the oldest pending one. The same figures are the meter EventApi.SideEffects.")
+            .WithDescription("How many side effects (webhooks and achievements) are pending, retrying, of a kind this version does not know, waiting behind a dead letter, delivered, dead-lettered and discarded, across every node; the lag from event to delivery (p50, p95, p99 and max over the latest 1000 deliveries); and the age of the oldest pending one. The same figures are the meter EventApi.SideEffects.")
             .Produces<SideEffectsSummary>()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
@@ -53,7 +58,7 @@ public static class GetSideEffectsEndpoint
     public static async Task<IResult> Handle(SideEffectsOutbox outbox, CancellationToken ct)
     {
         var counts = await outbox.CountByStatusAsync(null, ct);
-        var (retrying, oldest) = await outbox.PendingAsync(ct);
+        var (retrying, unknownKind, oldest) = await outbox.PendingAsync(ct);
         var lag = await outbox.LagAsync(ct);
         return TypedResults.Ok(new SideEffectsSummary
         {
@@ -61,6 +66,7 @@ public static class GetSideEffectsEndpoint
             {
                 Pending = counts[SideEffectStatus.Pending],
                 Retrying = retrying,
+                UnknownKind = unknownKind,
                 Waiting = counts[SideEffectStatus.Waiting],
                 Delivered = counts[SideEffectStatus.Delivered],
                 DeadLettered = counts[SideEffectStatus.DeadLettered],

@@ -1,5 +1,6 @@
 using EventApi.Api.Infrastructure;
 using Marten;
+using OpenTelemetry.Metrics;
 using Wolverine;
 using Wolverine.Marten;
 
@@ -65,6 +66,8 @@ public static class SideEffectsFeature
         services.AddSingleton<WebhookSigner>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<SideEffectsMetrics>();
+        // OpenTelemetry collects the meter; an exporter (OTLP, Prometheus) added here ships it.
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(SideEffectsMetrics.MeterName));
         services.AddSingleton<SideEffectsOutbox>();
         services.AddSingleton<SideEffectDispatcher>();
         services.AddSingleton<SideEffectsSweeper>();

@@ -48,20 +48,22 @@ public sealed class SideEffectsOutbox(IDocumentStore store)
         return counts;
     }
 
-    /// <summary>Pending side effects that have failed at least once and wait for their next attempt, and how long the
-    /// oldest pending one has waited since its event (null when none is pending).</summary>
-    public async Task<(long Retrying, double? OldestPendingSeconds)> PendingAsync(CancellationToken ct)
+    /// <summary>Of the pending side effects: those that have failed at least once and wait for their next attempt, those
+    /// of a kind this version does not know (they wait for a newer node), and how long the event of the oldest one has
+    /// waited (null when none is pending).</summary>
+    public async Task<(long Retrying, long UnknownKind, double? OldestPendingSeconds)> PendingAsync(CancellationToken ct)
     {
         var n = _names.Value;
         await using var connection = await OpenAsync(ct);
         await using var command = new NpgsqlCommand(
-            $"select count(*) filter (where (data ->> 'attempts')::int > 0), " +
-            $"extract(epoch from clock_timestamp() - min((data ->> 'eventTimestamp')::timestamptz))::float8 " +
+            $"select count(*) filter (where (data ->> 'attempts')::int > 0), count(*) filter (where {n.Kind} <> all(@known)), " +
+            "extract(epoch from clock_timestamp() - min((data ->> 'eventTimestamp')::timestamptz))::float8 " +
             $"from {n.Table} where {n.Status} = @pending", connection);
         command.Parameters.AddWithValue("pending", SideEffectStatus.Pending);
+        command.Parameters.AddWithValue("known", SideEffectKind.All);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        return (reader.GetInt64(0), reader.IsDBNull(1) ? null : Math.Round(Math.Max(0, reader.GetDouble(1)), 3));
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : Math.Round(Math.Max(0, reader.GetDouble(2)), 3));
     }
 
     /// <summary>The percentiles of the lag over the latest <see cref="LagSample"/> deliveries (an index scan on the
