@@ -1,41 +1,8 @@
 using Marten;
-using Marten.Linq;
 using Wolverine.Marten;
 using Wolverine.Runtime;
 
 namespace EventApi.Api.Features.SideEffects;
-
-/// <summary>Which dead letters an admin request is about.</summary>
-public sealed record DeadLetterFilter
-{
-    /// <summary>Only this session's.</summary>
-    public Guid? SessionId { get; init; }
-
-    /// <summary>Only this kind of side effect: webhook or achievement.</summary>
-    public string? MessageType { get; init; }
-
-    /// <summary>Only side effects of this event type: milestone_reached, game_over or session_abandoned.</summary>
-    public string? EventType { get; init; }
-
-    /// <summary>Only failures of this exception type: its full name, or the part after the last dot
-    /// (WebhookRejectedException, TimeoutException, HttpRequestException, UriFormatException).</summary>
-    public string? ExceptionType { get; init; }
-
-    public IQueryable<SideEffect> Apply(IQueryable<SideEffect> query)
-    {
-        query = query.Where(s => s.Status == SideEffectStatus.DeadLettered);
-        if (SessionId is { } session) query = query.Where(s => s.SessionId == session);
-        if (MessageType is { } kind) query = query.Where(s => s.Kind == kind);
-        if (EventType is { } type) query = query.Where(s => s.EventType == type);
-        if (ExceptionType is { } exception)
-        {
-            var suffix = "." + exception;
-            query = query.Where(s => s.ExceptionType == exception || s.ExceptionType!.EndsWith(suffix));
-        }
-
-        return query;
-    }
-}
 
 /// <summary>Replaying and discarding dead letters, in transactions that hold the sessions' locks (so no dispatcher
 /// works on them meanwhile) and publish the sessions' wake-ups through Wolverine's outbox.</summary>
@@ -55,6 +22,7 @@ public static class DeadLetters
         await using var session = store.LightweightSession();
         var outbox = new MartenOutbox(runtime, session);
         var deadLetters = await LockedDeadLettersAsync(session, ids, ct);
+        if (deadLetters.Count == 0) return (0, 0);
         foreach (var deadLetter in deadLetters)
         {
             deadLetter.Status = SideEffectStatus.Pending;

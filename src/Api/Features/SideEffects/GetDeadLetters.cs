@@ -91,7 +91,7 @@ public sealed record DeadLetterList
     public required IReadOnlyList<DeadLetterResponse> DeadLetters { get; init; }
 }
 
-/// <summary>The filters of the dead-letter endpoints, from the query string.</summary>
+/// <summary>Which dead letters an admin request is about: the filters of the dead-letter endpoints, from the query string.</summary>
 public sealed record DeadLetterQuery
 {
     /// <summary>Only this session's dead letter.</summary>
@@ -110,7 +110,21 @@ public sealed record DeadLetterQuery
     [FromQuery(Name = "exceptionType")]
     public string? ExceptionType { get; init; }
 
-    public DeadLetterFilter Filter => new() { SessionId = SessionId, MessageType = MessageType, EventType = EventType, ExceptionType = ExceptionType };
+    /// <summary>The dead letters that match.</summary>
+    public IQueryable<SideEffect> Apply(IQueryable<SideEffect> query)
+    {
+        query = query.Where(s => s.Status == SideEffectStatus.DeadLettered);
+        if (SessionId is { } session) query = query.Where(s => s.SessionId == session);
+        if (MessageType is { } kind) query = query.Where(s => s.Kind == kind);
+        if (EventType is { } type) query = query.Where(s => s.EventType == type);
+        if (ExceptionType is { } exception)
+        {
+            var suffix = "." + exception;
+            query = query.Where(s => s.ExceptionType == exception || s.ExceptionType!.EndsWith(suffix));
+        }
+
+        return query;
+    }
 }
 
 public static class GetDeadLettersEndpoint
@@ -141,7 +155,7 @@ public static class GetDeadLettersEndpoint
                 title: "Validation failed", type: ProblemTypes.ValidationFailed);
         }
 
-        var matching = query.Filter.Apply(session.Query<SideEffect>());
+        var matching = query.Apply(session.Query<SideEffect>());
         var total = await matching.CountAsync(ct);
         var deadLetters = await matching.OrderBy(s => s.DeadLetteredAt).ThenBy(s => s.Id).Take(take).ToListAsync(ct);
 

@@ -64,7 +64,7 @@ public static class ReplayDeadLettersEndpoint
         while (true)
         {
             await using var read = store.QuerySession();
-            var ids = await query.Filter.Apply(read.Query<SideEffect>())
+            var ids = await query.Apply(read.Query<SideEffect>())
                 .Where(s => s.DeadLetteredAt <= startedAt)
                 .OrderBy(s => s.DeadLetteredAt).ThenBy(s => s.Id)
                 .Select(s => s.Id)

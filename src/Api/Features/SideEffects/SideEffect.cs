@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EventApi.Api.Features.SideEffects;
 
 /// <summary>Where a side effect stands.</summary>
@@ -101,5 +103,6 @@ public sealed class SideEffect
     public static string IdFor(Guid sessionId, long version, string kind) => $"{sessionId:D}:{version}:{kind}";
 
     /// <summary>The <c>Idempotency-Key</c> of a webhook: the same for every attempt of one delivery.</summary>
+    [JsonIgnore]
     public string IdempotencyKey => $"{SessionId:D}:{Version}";
 }

@@ -29,11 +29,7 @@ public sealed class SideEffectsSubscription : BatchSubscription
     private static readonly JsonSerializerOptions BodyJson = JsonSerializerOptions.Web;
     private readonly TimeProvider _clock;
 
-    public SideEffectsSubscription(TimeProvider clock) : base(Name)
-    {
-        _clock = clock;
-        Options.BatchSize = 500;
-    }
+    public SideEffectsSubscription(TimeProvider clock) : base(Name) => _clock = clock;
 
     public override async Task ProcessEventsAsync(EventRange page, ISubscriptionController controller,
         IDocumentOperations operations, IMessageBus bus, CancellationToken cancellationToken)
