@@ -85,6 +85,12 @@ public static class Problems
         Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidDate, "Invalid date",
             $"'{(value.Length > 40 ? value[..40] : value)}' is not a date in the form yyyy-MM-dd.");
 
+    /// <summary>A <c>limit</c> query parameter outside 1 to <paramref name="max"/>: a 400 validation problem.</summary>
+    public static ValidationProblem LimitOutOfRange(int max) =>
+        TypedResults.ValidationProblem(
+            new Dictionary<string, string[]> { ["limit"] = [$"'limit' must be from 1 to {max}."] },
+            title: "Validation failed", type: ProblemTypes.ValidationFailed);
+
     public static ProblemHttpResult InvalidHeader(string header, string detail) =>
         Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidHeader, $"Invalid {header} header", detail);
 }

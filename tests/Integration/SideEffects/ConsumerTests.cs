@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using EventApi.Api.Features.SideEffects;
 using EventApi.Integration.Infrastructure;
@@ -51,12 +50,7 @@ public sealed class ConsumerTests(SideEffectsApiFactory api) : SideEffectsTest(a
         (await Api.SideEffectsOfAsync(later.Id)).ShouldBeEmpty();
         Receiver.Requests("after").ShouldBeEmpty();
 
-        using var ready = await Client.GetAsync("/health/ready");
-        var body = await ready.Content.ReadAsStringAsync();
-        ready.StatusCode.ShouldBe(HttpStatusCode.OK, body);
-        using var report = JsonDocument.Parse(body);
-        report.RootElement.GetProperty("status").GetString().ShouldBe("degraded");
-        report.RootElement.GetProperty("detail").GetString()!.ShouldContain(Shard);
+        await Client.ReadinessShouldBeDegradedByAsync(Shard);
     }
 
     [Fact]

@@ -110,6 +110,16 @@ public static class SideEffectsTesting
         .Where(e => e.GetProperty("type").GetString() is "milestone_reached" or "game_over" or "session_abandoned")
         .ToArray();
 
+    /// <summary>The ids of the two webhooks of a session played to 512 and ended: the milestone's and the end's.</summary>
+    public static async Task<(string Milestone, string End)> MilestoneAndEndWebhooksAsync(this HttpClient client, Guid session)
+    {
+        var ids = (await client.WebhookEventsAsync(session))
+            .Select(e => SideEffect.IdFor(session, e.GetProperty("version").GetInt64(), SideEffectKind.Webhook))
+            .ToArray();
+        ids.Length.ShouldBe(2);
+        return (ids[0], ids[1]);
+    }
+
     public static async Task<IReadOnlyList<SideEffect>> SideEffectsOfAsync(this ApiFactory api, Guid session)
     {
         await using var query = api.Store.QuerySession();

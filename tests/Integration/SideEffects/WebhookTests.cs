@@ -120,9 +120,7 @@ public sealed class WebhookTests(SideEffectsApiFactory api) : SideEffectsTest(ap
     {
         var url = Receiver.UrlFor("broken", new Behaviour.Always(500));
         var started = await Client.PlayTo512Async("erin", url);
-        var events = await Client.WebhookEventsAsync(started.Id);
-        var milestone = SideEffect.IdFor(started.Id, events[0].GetProperty("version").GetInt64(), SideEffectKind.Webhook);
-        var end = SideEffect.IdFor(started.Id, events[1].GetProperty("version").GetInt64(), SideEffectKind.Webhook);
+        var (milestone, end) = await Client.MilestoneAndEndWebhooksAsync(started.Id);
 
         var deadLetter = await Api.WaitForStatusAsync(milestone, SideEffectStatus.DeadLettered);
         var waiting = await Api.WaitForStatusAsync(end, SideEffectStatus.Waiting);
@@ -166,12 +164,10 @@ public sealed class WebhookTests(SideEffectsApiFactory api) : SideEffectsTest(ap
     {
         var url = Receiver.UrlFor("gone", new Behaviour.Always(410));
         var started = await Client.PlayTo512Async("frank", url);
-        var events = await Client.WebhookEventsAsync(started.Id);
-        var milestone = SideEffect.IdFor(started.Id, events[0].GetProperty("version").GetInt64(), SideEffectKind.Webhook);
-        var end = SideEffect.IdFor(started.Id, events[1].GetProperty("version").GetInt64(), SideEffectKind.Webhook);
+        var (milestone, end) = await Client.MilestoneAndEndWebhooksAsync(started.Id);
 
         var deadLetter = await Api.WaitForStatusAsync(milestone, SideEffectStatus.DeadLettered);
-        await Api.WaitForStatusAsync(end, SideEffectStatus.Waiting);
+        var waiting = await Api.WaitForStatusAsync(end, SideEffectStatus.Waiting);
         deadLetter.Attempts.ShouldBe(1);
         deadLetter.LastError!.ShouldContain("410");
         Receiver.Requests("gone").Count.ShouldBe(1);
@@ -183,7 +179,7 @@ public sealed class WebhookTests(SideEffectsApiFactory api) : SideEffectsTest(ap
 
         await Api.WaitForStatusAsync(end, SideEffectStatus.Delivered);
         (await Api.WaitForStatusAsync(milestone, SideEffectStatus.Discarded)).DeliveredAt.ShouldBeNull();
-        Receiver.Delivered("gone").Select(d => d.IdempotencyKey).ShouldBe([$"{started.Id:D}:{events[1].GetProperty("version").GetInt64()}"]);
+        Receiver.Delivered("gone").Select(d => d.IdempotencyKey).ShouldBe([waiting.IdempotencyKey]);
 
         using var again = await Client.SendAdminAsync(HttpMethod.Delete, $"/admin/dead-letters/{milestone}");
         await again.ShouldBeProblemAsync(HttpStatusCode.NotFound, "urn:eventapi:problem:dead-letter-not-found");

@@ -148,12 +148,7 @@ public static class GetDeadLettersEndpoint
     public static async Task<IResult> Handle([AsParameters] DeadLetterQuery query, int? limit, IQuerySession session, CancellationToken ct)
     {
         var take = limit ?? DefaultLimit;
-        if (take is < 1 or > MaxLimit)
-        {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["limit"] = [$"'limit' must be from 1 to {MaxLimit}."] },
-                title: "Validation failed", type: ProblemTypes.ValidationFailed);
-        }
+        if (take is < 1 or > MaxLimit) return Problems.LimitOutOfRange(MaxLimit);
 
         var matching = query.Apply(session.Query<SideEffect>());
         var total = await matching.CountAsync(ct);
