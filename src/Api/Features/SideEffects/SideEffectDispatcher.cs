@@ -3,9 +3,9 @@ using Marten;
 using Microsoft.Extensions.Options;
 using Wolverine;
 using Wolverine.ErrorHandling;
-using Wolverine.Runtime.Handlers;
 using Wolverine.Marten;
 using Wolverine.Runtime;
+using Wolverine.Runtime.Handlers;
 
 namespace EventApi.Api.Features.SideEffects;
 
