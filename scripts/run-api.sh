@@ -23,6 +23,15 @@ if [ -z "${EventApi__Challenges__Secret:-}" ]; then
   export EventApi__Challenges__Secret
 fi
 
+# The webhooks' signing key (every session's webhook secret is derived from it): kept in .local/ too, made once per
+# checkout.
+if [ -z "${EventApi__Webhooks__SigningKey:-}" ]; then
+  mkdir -p .local
+  [ -s .local/webhook-signing-key ] || (umask 077 && head -c 48 /dev/urandom | base64 -w0 > .local/webhook-signing-key)
+  EventApi__Webhooks__SigningKey="$(cat .local/webhook-signing-key)"
+  export EventApi__Webhooks__SigningKey
+fi
+
 # The admin key (X-Admin-Key on /admin): kept in .local/ too, made once per checkout. Read it from the file; it is
 # never printed.
 if [ -z "${EventApi__AdminKey:-}" ]; then

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EventApi.Api.Features.Achievements;
 using EventApi.Api.Features.Admin;
 using EventApi.Api.Features.Challenges;
 using EventApi.Api.Features.Claims;
@@ -7,6 +8,7 @@ using EventApi.Api.Features.Health;
 using EventApi.Api.Features.Leaderboards;
 using EventApi.Api.Features.Statistics;
 using EventApi.Api.Features.Sessions;
+using EventApi.Api.Features.SideEffects;
 using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Api.Infrastructure.Idempotency;
 using FluentValidation;
@@ -49,9 +51,12 @@ public static class HostSetup
         services.AddEventApiMarten();
         builder.Host.UseWolverine(opts =>
         {
+            // Handlers are found in this assembly, also when a test host (not this one) is the entry assembly.
+            opts.ApplicationAssembly = typeof(HostSetup).Assembly;
             opts.UseRuntimeCompilation();
             opts.Policies.AutoApplyTransactions();
             opts.Policies.UseDurableLocalQueues();
+            opts.ConfigureSideEffects(builder.Configuration);
         });
 
         services.AddIdempotency(builder.Configuration);
@@ -59,6 +64,7 @@ public static class HostSetup
         services.AddChallenges(builder.Configuration);
         services.AddProjectionOperations(builder.Configuration);
         services.AddAdminKey(builder.Configuration);
+        services.AddSideEffects(builder.Configuration);
         services.AddHealth();
         services.AddEventApiOpenApi();
         return builder;
@@ -76,6 +82,7 @@ public static class HostSetup
         app.MapChallenges();
         app.MapStatistics();
         app.MapLeaderboards();
+        app.MapAchievements();
         app.MapAdmin();
         app.MapHealth();
         return app;

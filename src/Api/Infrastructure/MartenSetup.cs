@@ -1,6 +1,8 @@
+using EventApi.Api.Features.Achievements;
 using EventApi.Api.Features.Claims;
 using EventApi.Api.Features.Leaderboards;
 using EventApi.Api.Features.Sessions;
+using EventApi.Api.Features.SideEffects;
 using EventApi.Api.Features.Statistics;
 using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Api.Infrastructure.Idempotency;
@@ -51,6 +53,8 @@ public static class MartenSetup
                 options.ConfigureIdempotency();
                 options.ConfigureStatistics();
                 options.ConfigureLeaderboards();
+                options.ConfigureSideEffects();
+                options.ConfigureAchievements();
                 return options;
             })
             .UseLightweightSessions()

@@ -116,8 +116,11 @@ public static class OpenApiSetup
             }
         }
 
-        private static (string Type, string Title, string Detail) AdminProblemExample(int status) => status switch
+        private static (string Type, string Title, string Detail) AdminProblemExample(int status, string path) => status switch
         {
+            400 => (ProblemTypes.ValidationFailed, "Validation failed", "One or more fields are invalid; see errors."),
+            404 when path.StartsWith("admin/dead-letters", StringComparison.Ordinal) =>
+                (ProblemTypes.DeadLetterNotFound, "Dead letter not found", "There is no dead-lettered side effect '0195f1c4-6a2e-7c3b-9d41-2f7a8e5b6c10:274:webhook' (it may have been replayed, discarded or delivered)."),
             401 => (ProblemTypes.MissingAdminKey, "Admin key required", "Send the admin key in the X-Admin-Key header."),
             403 => (ProblemTypes.InvalidAdminKey, "Invalid admin key", "The X-Admin-Key header does not hold this server's admin key."),
             404 => (ProblemTypes.ProjectionNotFound, "Projection not found", "There is no async projection 'global-stats'. The async projections are daily-statistics, global-statistics, leaderboard, player-statistics, session-timeline."),
@@ -129,7 +132,7 @@ public static class OpenApiSetup
 
         private static JsonObject ProblemExample(int status, string path)
         {
-            var (type, title, detail) = path.StartsWith("admin/", StringComparison.Ordinal) ? AdminProblemExample(status) : status switch
+            var (type, title, detail) = path.StartsWith("admin/", StringComparison.Ordinal) ? AdminProblemExample(status, path) : status switch
             {
                 400 when path.EndsWith("abandon", StringComparison.Ordinal) =>
                     (ProblemTypes.InvalidHeader, "Invalid If-Match header", "If-Match must be \"*\" or a list of strong ETags such as \"7\"."),
@@ -159,7 +162,9 @@ public static class OpenApiSetup
             {
                 example["errors"] = path.EndsWith("moves", StringComparison.Ordinal) || path == "claims"
                     ? new JsonObject { ["moves[1]"] = new JsonArray("'north' is not a move; use up, right, down or left.") }
-                    : new JsonObject { ["player"] = new JsonArray("'player' is required.") };
+                    : path.StartsWith("admin/", StringComparison.Ordinal)
+                        ? new JsonObject { ["limit"] = new JsonArray("'limit' must be from 1 to 1000.") }
+                        : new JsonObject { ["player"] = new JsonArray("'player' is required.") };
             }
             else if (type == ProblemTypes.ClaimRejected)
             {
@@ -202,7 +207,8 @@ public static class OpenApiSetup
                 new() { Name = "Challenges", Description = "The daily challenge: one public seed per UTC day." },
                 new() { Name = "Statistics", Description = "Global, daily and player statistics, built by the async daemon." },
                 new() { Name = "Leaderboards", Description = "The top finished games, overall and per daily challenge." },
-                new() { Name = "Admin", Description = "Operating the async daemon: the state of every projection shard, and rebuilds. Needs the X-Admin-Key header." },
+                new() { Name = "Achievements", Description = "The first time each player reached each milestone tile, recorded once by the side effects." },
+                new() { Name = "Admin", Description = "Operating the async daemon (the state of every projection shard, and rebuilds) and the side effects (their dead letters, replays and figures). Needs the X-Admin-Key header." },
             };
         }
     }

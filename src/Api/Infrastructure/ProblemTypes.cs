@@ -42,6 +42,7 @@ public static class ProblemTypes
     public const string ProjectionRunsElsewhere = Prefix + "projection-runs-elsewhere";
     public const string RebuildInProgress = Prefix + "rebuild-in-progress";
     public const string RebuildFailed = Prefix + "rebuild-failed";
+    public const string DeadLetterNotFound = Prefix + "dead-letter-not-found";
 
     /// <summary>The type for a bare status code that no endpoint described further.</summary>
     public static string ForStatus(int status) => status switch
@@ -76,9 +77,19 @@ public static class Problems
         Create(StatusCodes.Status404NotFound, ProblemTypes.ClaimNotFound, "Claim not found",
             $"There is no claim {id}.");
 
+    public static ProblemHttpResult DeadLetterNotFound(string id) =>
+        Create(StatusCodes.Status404NotFound, ProblemTypes.DeadLetterNotFound, "Dead letter not found",
+            $"There is no dead-lettered side effect '{(id.Length > 80 ? id[..80] : id)}' (it may have been replayed, discarded or delivered).");
+
     public static ProblemHttpResult InvalidDate(string value) =>
         Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidDate, "Invalid date",
             $"'{(value.Length > 40 ? value[..40] : value)}' is not a date in the form yyyy-MM-dd.");
+
+    /// <summary>A <c>limit</c> query parameter outside 1 to <paramref name="max"/>: a 400 validation problem.</summary>
+    public static ValidationProblem LimitOutOfRange(int max) =>
+        TypedResults.ValidationProblem(
+            new Dictionary<string, string[]> { ["limit"] = [$"'limit' must be from 1 to {max}."] },
+            title: "Validation failed", type: ProblemTypes.ValidationFailed);
 
     public static ProblemHttpResult InvalidHeader(string header, string detail) =>
         Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidHeader, $"Invalid {header} header", detail);

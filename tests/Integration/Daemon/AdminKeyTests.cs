@@ -12,6 +12,11 @@ public sealed class AdminKeyTests(ApiFactory api) : ApiTest(api)
     [Theory]
     [InlineData("GET", "/admin/projections")]
     [InlineData("POST", "/admin/projections/global-statistics/rebuild")]
+    [InlineData("GET", "/admin/side-effects")]
+    [InlineData("GET", "/admin/dead-letters")]
+    [InlineData("POST", "/admin/dead-letters/replay")]
+    [InlineData("POST", "/admin/dead-letters/0195f1c4-6a2e-7c3b-9d41-2f7a8e5b6c10:2:webhook/replay")]
+    [InlineData("DELETE", "/admin/dead-letters/0195f1c4-6a2e-7c3b-9d41-2f7a8e5b6c10:2:webhook")]
     public async Task admin_endpoints_refuse_a_request_without_the_admin_key_with_a_401_problem(string method, string path)
     {
         using var response = await Client.SendAdminAsync(new HttpMethod(method), path, key: null);
@@ -23,6 +28,11 @@ public sealed class AdminKeyTests(ApiFactory api) : ApiTest(api)
     [Theory]
     [InlineData("GET", "/admin/projections")]
     [InlineData("POST", "/admin/projections/global-statistics/rebuild")]
+    [InlineData("GET", "/admin/side-effects")]
+    [InlineData("GET", "/admin/dead-letters")]
+    [InlineData("POST", "/admin/dead-letters/replay")]
+    [InlineData("POST", "/admin/dead-letters/0195f1c4-6a2e-7c3b-9d41-2f7a8e5b6c10:2:webhook/replay")]
+    [InlineData("DELETE", "/admin/dead-letters/0195f1c4-6a2e-7c3b-9d41-2f7a8e5b6c10:2:webhook")]
     public async Task admin_endpoints_refuse_a_wrong_admin_key_with_a_403_problem_that_does_not_echo_it(string method, string path)
     {
         const string wrong = ApiFactory.AdminKey + "x";

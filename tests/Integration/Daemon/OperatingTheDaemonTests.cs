@@ -13,7 +13,7 @@ namespace EventApi.Integration.Daemon;
 public sealed class OperatingTheDaemonTests(ApiFactory api) : ApiTest(api)
 {
     private static readonly string[] AsyncShards =
-        ["daily-statistics:All", "global-statistics:All", "leaderboard:All", "player-statistics:All", "session-timeline:All"];
+        ["daily-statistics:All", "global-statistics:All", "leaderboard:All", "player-statistics:All", "session-timeline:All", "side-effects:All"];
 
     [Fact]
     public async Task async_projections_advance_under_hot_cold_with_transaction_scoped_advisory_locks()

@@ -47,14 +47,9 @@ public sealed class PauseOnApplyErrorTests(PauseOnApplyErrorApiFactory api) : Ap
         error.GetProperty("eventType").GetString().ShouldBe("game_over");
         shard.GetProperty("deadLetters").GetInt64().ShouldBe(0);
 
-        using var ready = await Client.GetAsync("/health/ready");
-        var body = await ready.Content.ReadAsStringAsync();
-        ready.StatusCode.ShouldBe(HttpStatusCode.OK, body);
-        using var report = JsonDocument.Parse(body);
-        report.RootElement.GetProperty("status").GetString().ShouldBe("degraded");
-        report.RootElement.GetProperty("detail").GetString()!.ShouldContain(Shard);
-        report.RootElement.GetProperty("checks").GetProperty("projections").GetProperty("status").GetString().ShouldBe("degraded");
-        report.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString().ShouldBe("healthy");
+        var report = await Client.ReadinessShouldBeDegradedByAsync(Shard);
+        report.GetProperty("checks").GetProperty("projections").GetProperty("status").GetString().ShouldBe("degraded");
+        report.GetProperty("checks").GetProperty("database").GetProperty("status").GetString().ShouldBe("healthy");
 
         await using var query = Api.Store.QuerySession();
         (await query.Query<DeadLetterEvent>().CountAsync()).ShouldBe(0);

@@ -15,6 +15,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string ChallengeSecret = "integration-tests-challenge-secret-0123456789";
     public const string AdminKey = "integration-tests-admin-key-0123456789abcdef";
+    public const string WebhookSigningKey = "integration-tests-webhook-signing-key-0123456789";
 
     private string _connectionString = "";
 
@@ -37,6 +38,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["ConnectionStrings:Postgres"] = _connectionString,
             ["EventApi:Challenges:Secret"] = ChallengeSecret,
             ["EventApi:AdminKey"] = AdminKey,
+            ["EventApi:Webhooks:SigningKey"] = WebhookSigningKey,
         })));
     }
 

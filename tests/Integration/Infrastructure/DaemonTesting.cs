@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json;
 using EventApi.Domain.Game;
 using EventApi.Domain.Sessions;
 using JasperFx.Events.Daemon;
@@ -43,6 +45,18 @@ public static class DaemonTesting
         }
 
         return (started.Id, played.Count);
+    }
+
+    /// <summary>Asserts that /health/ready is degraded (200) and names the shard among its reasons; returns the report.</summary>
+    public static async Task<JsonElement> ReadinessShouldBeDegradedByAsync(this HttpClient client, string shard)
+    {
+        using var ready = await client.GetAsync("/health/ready");
+        var body = await ready.Content.ReadAsStringAsync();
+        ready.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+        var report = JsonDocument.Parse(body).RootElement.Clone();
+        report.GetProperty("status").GetString().ShouldBe("degraded");
+        report.GetProperty("detail").GetString()!.ShouldContain(shard);
+        return report;
     }
 
     /// <summary>

@@ -25,9 +25,10 @@ public static class SessionsClient
 {
     public static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 
-    public static async Task<StartedSessionResponse> StartAsync(this HttpClient client, string player = "alice", long? seed = 12345)
+    public static async Task<StartedSessionResponse> StartAsync(this HttpClient client, string player = "alice", long? seed = 12345,
+        string? callbackUrl = null)
     {
-        using var response = await client.PostAsJsonAsync("/sessions", new { player, seed }, Json);
+        using var response = await client.PostAsJsonAsync("/sessions", new { player, seed, callbackUrl }, Json);
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<StartedSessionResponse>(Json))!;
     }

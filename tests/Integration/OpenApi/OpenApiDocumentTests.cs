@@ -43,6 +43,12 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : ApiTest(api)
     [InlineData("/claims/{id}", "get", "getClaim", "200")]
     [InlineData("/admin/projections", "get", "getProjections", "200")]
     [InlineData("/admin/projections/{name}/rebuild", "post", "rebuildProjection", "200")]
+    [InlineData("/players/{player}/achievements", "get", "getPlayerAchievements", "200")]
+    [InlineData("/admin/side-effects", "get", "getSideEffects", "200")]
+    [InlineData("/admin/dead-letters", "get", "getDeadLetters", "200")]
+    [InlineData("/admin/dead-letters/replay", "post", "replayDeadLetters", "202")]
+    [InlineData("/admin/dead-letters/{id}/replay", "post", "replayDeadLetter", "202")]
+    [InlineData("/admin/dead-letters/{id}", "delete", "discardDeadLetter", "200")]
     public async Task every_endpoint_is_described_with_its_responses_and_problem_examples(string path, string method, string operationId, string success)
     {
         using var document = JsonDocument.Parse(await Client.GetStringAsync("/swagger/v1/swagger.json"));

@@ -44,12 +44,7 @@ public static class Leaderboard
     public static async Task<IResult> TopAsync(IQuerySession session, int? limit, DateOnly? challengeDay, CancellationToken ct)
     {
         var take = limit ?? DefaultLimit;
-        if (take is < 1 or > MaxLimit)
-        {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["limit"] = [$"'limit' must be from 1 to {MaxLimit}."] },
-                title: "Validation failed", type: ProblemTypes.ValidationFailed);
-        }
+        if (take is < 1 or > MaxLimit) return Problems.LimitOutOfRange(MaxLimit);
 
         var query = session.Query<FinishedGame>().Where(g => g.Finished);
         if (challengeDay is { } day) query = query.Where(g => g.ChallengeDay == day);

@@ -94,7 +94,7 @@ public record SessionResponse
     };
 }
 
-/// <summary>The answer to starting a session: the session, and its token, shown this once.</summary>
+/// <summary>The answer to starting a session: the session, its token and its webhook secret, shown this once.</summary>
 public sealed record StartedSessionResponse : SessionResponse
 {
     public StartedSessionResponse()
@@ -102,10 +102,18 @@ public sealed record StartedSessionResponse : SessionResponse
     }
 
     [SetsRequiredMembers]
-    public StartedSessionResponse(SessionResponse session, string token)
-        : base(session) => Token = token;
+    public StartedSessionResponse(SessionResponse session, string token, string? webhookSecret)
+        : base(session)
+    {
+        Token = token;
+        WebhookSecret = webhookSecret;
+    }
 
     /// <summary>The bearer token for this session's moves and abandon. Shown only in this response; the server keeps only its hash.</summary>
     /// <example>q3Jx8m0wZbQ9v2Lk7s4TnY1cRf6hUe5aPd0gWi3oMkE</example>
     public required string Token { get; init; }
+
+    /// <summary>With a callbackUrl: the key of the session's webhook signatures (X-EventApi-Signature: sha256=hex HMAC-SHA256 of the body, keyed by this string's UTF-8 bytes). Shown only in this response; the server derives it and stores nothing. Null without a callbackUrl.</summary>
+    /// <example>Zk3v9QmY1cR8sLw2pT6aUe0xHd4jNb7oGi5fKq2rVyE</example>
+    public string? WebhookSecret { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using EventApi.Api.Features.Challenges;
+using EventApi.Api.Features.SideEffects;
 using EventApi.Api.Infrastructure;
 using EventApi.Api.Infrastructure.Idempotency;
 using EventApi.Domain.Sessions;
@@ -20,7 +21,7 @@ public sealed record StartSessionRequest
     /// <example>12345</example>
     public long? Seed { get; init; }
 
-    /// <summary>An absolute http or https URL to call back with the session's milestones.</summary>
+    /// <summary>An absolute http or https URL to POST the session's milestones and its end to, signed with the webhookSecret of the answer.</summary>
     /// <example>https://game.example.org/hooks/2048</example>
     public string? CallbackUrl { get; init; }
 }
@@ -54,7 +55,7 @@ public static class StartSessionEndpoint
         routes.MapPost("/sessions", Handle)
             .WithName("startSession")
             .WithSummary("Start a session")
-            .WithDescription("Starts a game of 2048. With a seed the session is open; without one the server draws a secret seed and shows only its commitment until the game ends. The answer carries the session's bearer token, shown this once. Send an Idempotency-Key to retry safely.")
+            .WithDescription("Starts a game of 2048. With a seed the session is open; without one the server draws a secret seed and shows only its commitment until the game ends. The answer carries the session's bearer token and, with a callbackUrl, its webhook secret, both shown this once. Send an Idempotency-Key to retry safely.")
             .Validate<StartSessionRequest>()
             .DocumentHeaders([HeaderDocs.IdempotencyKey], (201, HeaderDocs.Location), (201, HeaderDocs.ETag))
             .Produces<StartedSessionResponse>(StatusCodes.Status201Created)
@@ -70,6 +71,7 @@ public static class StartSessionEndpoint
         TimeProvider clock,
         IdempotencyKeys idempotency,
         DailyChallenges challenges,
+        WebhookSigner webhooks,
         CancellationToken ct)
     {
         if (idempotency.TryRead(http.Request, Scope, request, out var key) is { } badKey) return badKey;
@@ -91,7 +93,8 @@ public static class StartSessionEndpoint
         session.Insert(access);
 
         var version = (long)decision.Events.Count;
-        var response = new StartedSessionResponse(SessionResponse.From(version, SessionDecider.Fold(decision.Events)), token);
+        var secret = request.CallbackUrl is null ? null : webhooks.SecretFor(id);
+        var response = new StartedSessionResponse(SessionResponse.From(version, SessionDecider.Fold(decision.Events)), token, secret);
         var location = $"/sessions/{id}";
         var etag = ETags.For(version);
         key?.Record(session, StatusCodes.Status201Created, response, location, etag, now);

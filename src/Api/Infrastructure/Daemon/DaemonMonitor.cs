@@ -171,7 +171,8 @@ public sealed class DaemonMonitor(IDocumentStore store, StoreOptions options, IP
             Category = JsonNamingPolicy.CamelCase.ConvertName(failure.Category.ToString()),
             Type = type,
             Message = message,
-            EventSequence = failure.Event?.Sequence,
+            // Marten reports -1 when it cannot tell which row failed (an event type it does not know).
+            EventSequence = failure.Event?.Sequence is >= 0 and var sequence ? sequence : null,
             EventType = failure.Event?.EventTypeName,
             OccurredAt = failure.OccurredAt,
         };

@@ -47,7 +47,8 @@ public static class ProjectionsSetup
 
     /// <summary>
     /// The error policy for apply errors, the same in continuous runs and in rebuilds (Marten's defaults differ:
-    /// skip while running, stop a rebuild). Serialization errors and unknown event types keep Marten's defaults.
+    /// skip while running, stop a rebuild). Serialization errors and unknown event types stop every shard, continuous
+    /// or rebuilding (see <c>SideEffectsFeature.ConfigureSideEffects</c>).
     /// </summary>
     public static StoreOptions ApplyProjectionErrorPolicy(this StoreOptions options, ApplyErrorPolicy policy)
     {

@@ -1,0 +1,106 @@
+using EventApi.Api.Infrastructure;
+using Marten;
+using OpenTelemetry.Metrics;
+using Wolverine;
+using Wolverine.Marten;
+
+namespace EventApi.Api.Features.SideEffects;
+
+public static class SideEffectsFeature
+{
+    /// <summary>The durable local queue the dispatcher listens on.</summary>
+    public const string QueueName = "side-effects";
+
+    /// <summary>
+    /// The side-effects outbox, and the daemon's handling of events it cannot read.
+    /// </summary>
+    /// <remarks>
+    /// Marten reads <c>SkipUnknownEvents</c> and <c>SkipSerializationErrors</c> from the store's
+    /// <c>Projections.Errors</c> for every shard: a subscription has no error options of its own. They are turned off
+    /// here so that the side-effects subscription stops, with the error in <c>GET /admin/projections</c>, on an event of
+    /// a type this version does not know (a newer version wrote it) or cannot decode, instead of skipping its side
+    /// effects. The statistics projections, which read every event too, stop on such an event as well, as their
+    /// rebuilds already did.
+    /// </remarks>
+    public static StoreOptions ConfigureSideEffects(this StoreOptions options)
+    {
+        options.Schema.For<SideEffect>()
+            .Duplicate(s => s.SessionId)
+            .Duplicate(s => s.Version)
+            .Duplicate(s => s.Kind)
+            .Duplicate(s => s.Status)
+            .Duplicate(s => s.NextAttemptAt)
+            .Duplicate(s => s.DeliveredAt);
+        options.Projections.Errors.SkipUnknownEvents = false;
+        options.Projections.Errors.SkipSerializationErrors = false;
+        return options;
+    }
+
+    public static IServiceCollection AddSideEffects(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SideEffectsOptions>()
+            .Bind(configuration.GetSection(SideEffectsOptions.Section))
+            .Validate(o => o.RetryBaseDelay > TimeSpan.Zero, $"{SideEffectsOptions.Section}:RetryBaseDelay must be positive.")
+            .Validate(o => o.RetryMaxDelay >= o.RetryBaseDelay, $"{SideEffectsOptions.Section}:RetryMaxDelay must be at least RetryBaseDelay.")
+            .Validate(o => o.MaxAttempts is >= 1 and <= SideEffectsOptions.MaxMaxAttempts,
+                $"{SideEffectsOptions.Section}:MaxAttempts must be from 1 to {SideEffectsOptions.MaxMaxAttempts}.")
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.Timeout <= TimeSpan.FromMinutes(5),
+                $"{SideEffectsOptions.Section}:Timeout must be positive and at most 5 minutes.")
+            .Validate(o => o.SweepInterval > TimeSpan.Zero, $"{SideEffectsOptions.Section}:SweepInterval must be positive.")
+            .Validate(o => o.MaxParallelSessions is >= 1 and <= 100, $"{SideEffectsOptions.Section}:MaxParallelSessions must be from 1 to 100.")
+            .ValidateOnStart();
+        services.AddOptions<WebhookOptions>()
+            .Bind(configuration.GetSection(WebhookOptions.Section))
+            .Validate(o => o.SigningKey.Length >= WebhookOptions.MinSigningKeyLength,
+                $"{WebhookOptions.Section}:SigningKey must be set to at least {WebhookOptions.MinSigningKeyLength} characters " +
+                "(scripts/run-api.sh makes one in .local/ for development).")
+            .ValidateOnStart();
+
+        services.AddHttpClient(WebhookSender.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // A redirect is the receiver's answer, not something to follow with the signed body.
+                AllowAutoRedirect = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            });
+        services.AddSingleton<WebhookSigner>();
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<SideEffectsMetrics>();
+        // OpenTelemetry collects the meter; an exporter (OTLP, Prometheus) added here ships it.
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(SideEffectsMetrics.MeterName));
+        services.AddSingleton<SideEffectsOutbox>();
+        services.AddSingleton<SideEffectDispatcher>();
+        services.AddSingleton<SideEffectsSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<SideEffectsSweeper>());
+        services.SubscribeToEventsWithServices<SideEffectsSubscription>(ServiceLifetime.Singleton);
+        return services;
+    }
+
+    /// <summary>
+    /// The dispatcher's queue: durable (its messages are in PostgreSQL until handled), with up to
+    /// <c>MaxParallelSessions</c> sessions at once (see <see cref="DeliverSideEffectsHandler.Configure"/> for failures).
+    /// Retries wake up through Wolverine's durable scheduled messages, which its durability agent polls for: every
+    /// <c>RetryBaseDelay</c>, within 250 ms and 5 s (Wolverine's default is 5 s), so a retry is not much later than
+    /// its backoff.
+    /// </summary>
+    public static WolverineOptions ConfigureSideEffects(this WolverineOptions options, IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(SideEffectsOptions.Section).Get<SideEffectsOptions>() ?? new SideEffectsOptions();
+        options.PublishMessage<DeliverSideEffects>().ToLocalQueue(QueueName);
+        options.LocalQueue(QueueName).UseDurableInbox().MaximumParallelMessages(Math.Clamp(settings.MaxParallelSessions, 1, 100));
+        options.Durability.ScheduledJobPollingTime = TimeSpan.FromTicks(Math.Clamp(settings.RetryBaseDelay.Ticks,
+            TimeSpan.FromMilliseconds(250).Ticks, TimeSpan.FromSeconds(5).Ticks));
+        return options;
+    }
+
+    /// <summary>The admin endpoints of the side effects: dead letters and the summary.</summary>
+    public static RouteGroupBuilder MapSideEffectsAdmin(this RouteGroupBuilder admin)
+    {
+        GetSideEffectsEndpoint.Map(admin);
+        GetDeadLettersEndpoint.Map(admin);
+        ReplayDeadLetterEndpoint.Map(admin);
+        ReplayDeadLettersEndpoint.Map(admin);
+        DiscardDeadLetterEndpoint.Map(admin);
+        return admin;
+    }
+}

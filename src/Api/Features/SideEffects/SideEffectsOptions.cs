@@ -1,0 +1,38 @@
+namespace EventApi.Api.Features.SideEffects;
+
+/// <summary><c>EventApi:SideEffects</c> in configuration: how webhooks are retried and timed out.</summary>
+public sealed class SideEffectsOptions
+{
+    public const string Section = "EventApi:SideEffects";
+    public const int MaxMaxAttempts = 100;
+
+    /// <summary>The first retry waits up to this long; each further one up to twice as long as the one before.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>No retry waits longer than this (a receiver's <c>Retry-After</c> excepted).</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Attempts of one side effect before a transient failure becomes a dead letter.</summary>
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>How long one webhook attempt may take, from connecting to the response's headers.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often every node looks for sessions whose next side effect is overdue (a lost wake-up) and
+    /// refreshes the backlog gauges.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many sessions one node delivers to at the same time.</summary>
+    public int MaxParallelSessions { get; set; } = 10;
+}
+
+/// <summary><c>EventApi:Webhooks</c> in configuration.</summary>
+public sealed class WebhookOptions
+{
+    public const string Section = "EventApi:Webhooks";
+    public const int MinSigningKeyLength = 32;
+
+    /// <summary>The server key every session's webhook secret is derived from. Keep it out of source control;
+    /// changing it changes every session's secret.</summary>
+    public string SigningKey { get; set; } = "";
+}

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using EventApi.Domain.Sessions;
+using EventApi.Projections.Sessions;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Wolverine;
+using Wolverine.Marten.Subscriptions;
+
+namespace EventApi.Api.Features.SideEffects;
+
+/// <summary>
+/// The <c>side-effects</c> subscription on the async daemon: turns session events into side-effect records. One webhook
+/// per MilestoneReached, GameOver and SessionAbandoned of a session started with a callback URL, and one achievement per
+/// MilestoneReached. The records, the <see cref="DeliverSideEffects"/> wake-up of each session concerned (through
+/// Wolverine's Marten outbox) and the subscription's progress commit in one transaction, so an event is either fully
+/// turned into side effects or processed again.
+/// </summary>
+/// <remarks>
+/// It reads every event, with no type filter: a filter would leave events of types this version does not know out of
+/// the daemon's query, silently. Unfiltered, such an event (or one it cannot decode) stops the subscription with a
+/// visible error (see <see cref="SideEffectsFeature.ConfigureSideEffects(Marten.StoreOptions)"/>).
+/// </remarks>
+public sealed class SideEffectsSubscription : BatchSubscription
+{
+    public const string Name = "side-effects";
+
+    private static readonly JsonSerializerOptions BodyJson = JsonSerializerOptions.Web;
+    private readonly TimeProvider _clock;
+
+    public SideEffectsSubscription(TimeProvider clock) : base(Name) => _clock = clock;
+
+    public override async Task ProcessEventsAsync(EventRange page, ISubscriptionController controller,
+        IDocumentOperations operations, IMessageBus bus, CancellationToken cancellationToken)
+    {
+        var events = page.Events.Where(e => e.Data is MilestoneReached or GameOver or SessionAbandoned).ToArray();
+        if (events.Length == 0) return;
+
+        var streams = events.Select(e => e.StreamId).Distinct().ToArray();
+        var views = (await operations.LoadManyAsync<SessionView>(cancellationToken, streams)).ToDictionary(v => v.Id);
+        var now = _clock.GetUtcNow();
+        var records = events.SelectMany(e => RecordsFor(e, views.GetValueOrDefault(e.StreamId), now)).ToArray();
+        if (records.Length == 0) return;
+
+        // Written once: processing the same events again (a rewind) leaves records that exist, and their outcome, alone.
+        var existing = (await operations.LoadManyAsync<SideEffect>(cancellationToken, records.Select(r => r.Id).ToArray()))
+            .Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var added = records.Where(r => !existing.Contains(r.Id)).ToArray();
+        foreach (var record in added) operations.Insert(record);
+        foreach (var session in added.Select(r => r.SessionId).Distinct())
+            await bus.PublishAsync(new DeliverSideEffects(session));
+    }
+
+    /// <summary>The side effects of one event, given its session's view.</summary>
+    internal static IEnumerable<SideEffect> RecordsFor(IEvent e, SessionView? view, DateTimeOffset now)
+    {
+        var state = view?.State ?? throw new InvalidDataException(
+            $"Event {e.Sequence} ({e.EventTypeName}) belongs to stream {e.StreamId}, which has no session view: its side effects cannot be decided.");
+        var (score, maxTile) = e.Data switch
+        {
+            MilestoneReached m => (m.Score, m.Tile),
+            GameOver g => (g.FinalScore, g.MaxTile),
+            SessionAbandoned a => (a.FinalScore, a.MaxTile),
+            _ => throw new ArgumentOutOfRangeException(nameof(e), e.EventTypeName, "Not an event with side effects."),
+        };
+
+        if (e.Data is MilestoneReached milestone)
+        {
+            var achievement = New(e, SideEffectKind.Achievement, now);
+            achievement.Player = state.Player;
+            achievement.Tile = milestone.Tile;
+            yield return achievement;
+        }
+
+        if (state.CallbackUrl is { } url)
+        {
+            var webhook = New(e, SideEffectKind.Webhook, now);
+            webhook.Url = url;
+            webhook.Body = JsonSerializer.Serialize(new WebhookBody(e.EventTypeName, e.StreamId, e.Version, score, maxTile, e.Timestamp), BodyJson);
+            yield return webhook;
+        }
+    }
+
+    private static SideEffect New(IEvent e, string kind, DateTimeOffset now) => new()
+    {
+        Id = SideEffect.IdFor(e.StreamId, e.Version, kind),
+        SessionId = e.StreamId,
+        Version = e.Version,
+        Sequence = e.Sequence,
+        Kind = kind,
+        EventType = e.EventTypeName,
+        EventTimestamp = e.Timestamp,
+        Status = SideEffectStatus.Pending,
+        CreatedAt = now,
+        NextAttemptAt = now,
+    };
+}
+
+/// <summary>The body of every webhook: the event's type, the session, its stream version, the score and highest tile
+/// the event reports, and the event's timestamp.</summary>
+public sealed record WebhookBody(string Type, Guid SessionId, long Version, int Score, int MaxTile, DateTimeOffset Timestamp);

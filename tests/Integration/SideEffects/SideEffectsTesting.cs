@@ -1,0 +1,230 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EventApi.Api.Features.SideEffects;
+using EventApi.Domain.Game;
+using EventApi.Integration.Infrastructure;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EventApi.Integration.SideEffects;
+
+/// <summary>A host that retries side effects quickly: milliseconds of backoff, four attempts, a short timeout. Its
+/// sweeper runs every ten minutes, so the tests see the wake-ups themselves at work; sweeper tests call it.</summary>
+public sealed class SideEffectsApiFactory : ApiFactory
+{
+    public const int MaxAttempts = 4;
+
+    protected override IDictionary<string, string?> Settings(IDictionary<string, string?> defaults)
+    {
+        defaults["EventApi:SideEffects:RetryBaseDelay"] = "00:00:00.020";
+        defaults["EventApi:SideEffects:RetryMaxDelay"] = "00:00:00.200";
+        defaults["EventApi:SideEffects:MaxAttempts"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        defaults["EventApi:SideEffects:Timeout"] = "00:00:02";
+        defaults["EventApi:SideEffects:SweepInterval"] = "00:10:00";
+        return defaults;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SideEffectsCollection : ICollectionFixture<SideEffectsApiFactory>
+{
+    public const string Name = "api with quick side-effect retries";
+}
+
+/// <summary>A test of the side effects: the data is reset before each test, and each test has a receiver of its own.</summary>
+[Collection(SideEffectsCollection.Name)]
+public abstract class SideEffectsTest(SideEffectsApiFactory api) : ApiTest(api)
+{
+    protected WebhookReceiver Receiver { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Receiver = await WebhookReceiver.StartAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await Receiver.DisposeAsync();
+        await base.DisposeAsync();
+    }
+}
+
+/// <summary>Games with milestones, and waits on the side-effects outbox.</summary>
+public static class SideEffectsTesting
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    private static readonly string[] Names = ["up", "right", "down", "left"];
+    private static readonly Direction[] Greedy = [Direction.Down, Direction.Left, Direction.Right, Direction.Up];
+
+    /// <summary>The first seeds from <paramref name="from"/> up whose greedy corner game (down, left, right, up last)
+    /// reaches 512, and its moves up to that milestone. The engine runs here, as a client would.</summary>
+    public static (uint Seed, string[] Moves) GameReaching512(uint from = 1)
+    {
+        for (var seed = from; ; seed++)
+        {
+            var game = Engine.Start(seed, out _, out _);
+            var moves = new List<string>();
+            while (!game.Over && game.MaxTile < 512)
+            {
+                foreach (var direction in Greedy)
+                {
+                    if (!Engine.TryMove(ref game, direction, [], out _)) continue;
+                    moves.Add(Names[(int)direction]);
+                    break;
+                }
+            }
+
+            if (game.MaxTile >= 512) return (seed, [.. moves]);
+        }
+    }
+
+    /// <summary>Starts a session and plays it to its 512 milestone in one request; abandons it when
+    /// <paramref name="abandon"/>. Returns the session as started (with its token and webhook secret).</summary>
+    public static async Task<Api.Features.Sessions.StartedSessionResponse> PlayTo512Async(this HttpClient client, string player,
+        string? callbackUrl, bool abandon = true, uint from = 1)
+    {
+        var (seed, moves) = GameReaching512(from);
+        var started = await client.StartAsync(player, seed, callbackUrl);
+        var view = await client.MoveOkAsync(started.Id, started.Token, moves);
+        view.MaxTile.ShouldBe(512);
+        if (abandon) (await client.AbandonAsync(started.Id, started.Token)).EnsureSuccessStatusCode();
+        return started;
+    }
+
+    /// <summary>Starts a session with a callback and abandons it: one webhook, for version 2.</summary>
+    public static async Task<Api.Features.Sessions.StartedSessionResponse> AbandonedGameAsync(this HttpClient client, string player,
+        string callbackUrl, uint seed = 12345)
+    {
+        var started = await client.StartAsync(player, seed, callbackUrl);
+        (await client.AbandonAsync(started.Id, started.Token)).EnsureSuccessStatusCode();
+        return started;
+    }
+
+    /// <summary>The events of the session that have webhooks, as GET /sessions/{id}/events shows them.</summary>
+    public static async Task<JsonElement[]> WebhookEventsAsync(this HttpClient client, Guid session) =>
+        (await client.GetEventsAsync(session))
+        .Where(e => e.GetProperty("type").GetString() is "milestone_reached" or "game_over" or "session_abandoned")
+        .ToArray();
+
+    /// <summary>The ids of the two webhooks of a session played to 512 and ended: the milestone's and the end's.</summary>
+    public static async Task<(string Milestone, string End)> MilestoneAndEndWebhooksAsync(this HttpClient client, Guid session)
+    {
+        var ids = (await client.WebhookEventsAsync(session))
+            .Select(e => SideEffect.IdFor(session, e.GetProperty("version").GetInt64(), SideEffectKind.Webhook))
+            .ToArray();
+        ids.Length.ShouldBe(2);
+        return (ids[0], ids[1]);
+    }
+
+    public static async Task<IReadOnlyList<SideEffect>> SideEffectsOfAsync(this ApiFactory api, Guid session)
+    {
+        await using var query = api.Store.QuerySession();
+        return await query.Query<SideEffect>().Where(s => s.SessionId == session).OrderBy(s => s.Version).ThenBy(s => s.Kind).ToListAsync();
+    }
+
+    /// <summary>Waits until the side effect exists and has the status, and returns it.</summary>
+    public static async Task<SideEffect> WaitForStatusAsync(this ApiFactory api, string id, string status)
+    {
+        SideEffect? seen = null;
+        await WebhookReceiver.WaitUntilAsync(async () =>
+        {
+            await using var query = api.Store.QuerySession();
+            seen = await query.LoadAsync<SideEffect>(id);
+            return seen?.Status == status;
+        }, $"side effect {id} to be {status} (it is {seen?.Status ?? "absent"})", Patience);
+        return seen!;
+    }
+
+    /// <summary>Waits until the session has <paramref name="count"/> side effects, every one of them with a status in
+    /// <paramref name="statuses"/>, and returns them in queue order.</summary>
+    public static async Task<IReadOnlyList<SideEffect>> WaitForSideEffectsAsync(this ApiFactory api, Guid session, int count, params string[] statuses)
+    {
+        IReadOnlyList<SideEffect> seen = [];
+        await WebhookReceiver.WaitUntilAsync(async () =>
+        {
+            seen = await api.SideEffectsOfAsync(session);
+            return seen.Count == count && seen.All(s => statuses.Contains(s.Status));
+        }, $"{count} side effects of session {session} to be {string.Join(" or ", statuses)}", Patience);
+        return seen;
+    }
+
+    public static async Task<JsonElement> GetAdminJsonAsync(this HttpClient client, string path, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await client.SendAdminAsync(HttpMethod.Get, path);
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(expected, body);
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public static async Task<JsonElement> SendAdminJsonAsync(this HttpClient client, HttpMethod method, string path, HttpStatusCode expected)
+    {
+        using var response = await client.SendAdminAsync(method, path);
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(expected, body);
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public static async Task<JsonElement> AchievementsAsync(this HttpClient client, string player)
+    {
+        using var response = await client.GetAsync($"/players/{player}/achievements");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(SessionsClient.Json)).GetProperty("achievements");
+    }
+}
+
+/// <summary>Collects what the host's meter EventApi.SideEffects measures (only this host's, by its meter factory).</summary>
+public sealed class SideEffectsMeasurements : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private readonly List<(string Instrument, double Value, string? Kind)> _measurements = [];
+
+    public SideEffectsMeasurements(ApiFactory api)
+    {
+        var factory = api.Services.GetRequiredService<IMeterFactory>();
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == SideEffectsMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, factory))
+                listener.EnableMeasurementEvents(instrument);
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _listener.Start();
+    }
+
+    /// <summary>The sum of an instrument's measurements (of one kind when given).</summary>
+    public double Sum(string instrument, string? kind = null)
+    {
+        lock (_measurements) return _measurements.Where(m => m.Instrument == instrument && (kind is null || m.Kind == kind)).Sum(m => m.Value);
+    }
+
+    public int Count(string instrument)
+    {
+        lock (_measurements) return _measurements.Count(m => m.Instrument == instrument);
+    }
+
+    /// <summary>Reads the observable gauges now.</summary>
+    public void Observe() => _listener.RecordObservableInstruments();
+
+    /// <summary>The last observed value of a gauge.</summary>
+    public double Last(string instrument)
+    {
+        lock (_measurements) return _measurements.Last(m => m.Instrument == instrument).Value;
+    }
+
+    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        string? kind = null;
+        foreach (var tag in tags)
+        {
+            if (tag.Key == "kind") kind = tag.Value as string;
+        }
+
+        lock (_measurements) _measurements.Add((instrument.Name, value, kind));
+    }
+
+    public void Dispose() => _listener.Dispose();
+}
