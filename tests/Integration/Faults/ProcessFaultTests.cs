@@ -16,7 +16,7 @@ public sealed class ProcessFaultTests
     [Fact]
     public async Task a_session_survives_the_api_killed_with_sigkill_and_plays_on_after_the_restart()
     {
-        await using var api = new ApiProcess(Settings(await PostgresServer.CreateDatabaseAsync("eventapi_sigkill")));
+        await using var api = new ApiProcess(ApiProcess.Settings(await PostgresServer.CreateDatabaseAsync("eventapi_sigkill")));
         await api.StartAsync(StartTimeout);
         var started = await api.Client.StartAsync("survivor", 12345);
         var (first, second) = TwoRealMoves(12345);
@@ -33,7 +33,7 @@ public sealed class ProcessFaultTests
     public async Task with_postgresql_stopped_the_api_answers_503_problems_and_recovers_by_itself_when_it_returns()
     {
         await using var postgres = await DedicatedPostgres.StartAsync();
-        await using var api = new ApiProcess(Settings(postgres.ConnectionString));
+        await using var api = new ApiProcess(ApiProcess.Settings(postgres.ConnectionString));
         await api.StartAsync(StartTimeout);
         var started = await api.Client.StartAsync("steady", 12345);
         var (first, _) = TwoRealMoves(12345);
@@ -58,12 +58,6 @@ public sealed class ProcessFaultTests
         (await api.Client.MoveOkAsync(started.Id, started.Token, first)).Version.ShouldBe(2);
         (await api.Client.StartAsync("after", 2)).Version.ShouldBe(1);
     }
-
-    private static Dictionary<string, string> Settings(string connectionString) => new()
-    {
-        ["ConnectionStrings:Postgres"] = connectionString,
-        ["EventApi:Challenges:Secret"] = ApiFactory.ChallengeSecret,
-    };
 
     private static (string First, string Second) TwoRealMoves(uint seed)
     {

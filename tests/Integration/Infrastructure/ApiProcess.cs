@@ -25,6 +25,19 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The settings every API process needs, on <paramref name="connectionString"/>, plus any extra ones.</summary>
+    public static Dictionary<string, string> Settings(string connectionString, params (string Key, string Value)[] extra)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Postgres"] = connectionString,
+            ["EventApi:Challenges:Secret"] = ApiFactory.ChallengeSecret,
+            ["EventApi:Webhooks:SigningKey"] = ApiFactory.WebhookSigningKey,
+        };
+        foreach (var (key, value) in extra) settings[key] = value;
+        return settings;
+    }
+
     public HttpClient Client { get; }
 
     /// <summary>What the process wrote, for a failing test's message.</summary>

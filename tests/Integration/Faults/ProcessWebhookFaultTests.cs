@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Json;
+using EventApi.Api.Features.Sessions;
+using EventApi.Domain.Game;
+using EventApi.Integration.Infrastructure;
+
+namespace EventApi.Integration.Faults;
+
+/// <summary>Webhooks through the faults only a real process shows: the API killed with SIGKILL while deliveries are
+/// in flight, PostgreSQL stopped and started during a burst. Nothing acknowledged is lost; a redelivery carries the
+/// same Idempotency-Key.</summary>
+[Collection(ProcessFaultTests.Name)]
+public sealed class ProcessWebhookFaultTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan DeliveryPatience = TimeSpan.FromSeconds(40);
+
+    [Fact]
+    public async Task every_webhook_arrives_when_the_api_is_killed_with_sigkill_while_deliveries_are_in_flight()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        // Every delivery fails once first, so retries are scheduled (durably) when the process dies.
+        var url = receiver.UrlFor("sigkill", new Behaviour.FailFirst(1));
+        await using var api = new ApiProcess(Settings(await PostgresServer.CreateDatabaseAsync("eventapi_sigkill_webhooks")));
+        await api.StartAsync(StartTimeout);
+
+        var expected = new List<string>();
+        for (var i = 0; i < 6; i++) expected.Add(await PlayToTheEnd(api.Client, url, (uint)(100 + i), abandon: i % 2 == 1));
+        // Deliveries are in flight: the last game ended milliseconds ago, and every first attempt fails.
+        receiver.Delivered("sigkill").Count.ShouldBeLessThan(expected.Count);
+        await api.KillAsync();
+        await api.StartAsync(StartTimeout);
+
+        await WaitForWebhooks(
+            () => expected.All(key => receiver.Delivered("sigkill").Any(w => w.IdempotencyKey == key)),
+            "every session's final webhook after the restart", DeliveryPatience, receiver, api);
+        receiver.Delivered("sigkill").Select(w => w.IdempotencyKey).ShouldBe(expected, ignoreOrder: true);
+        // Every request for a key, duplicates included, carried that key and the same body.
+        foreach (var deliveries in receiver.Requests("sigkill").GroupBy(w => w.IdempotencyKey))
+            deliveries.Select(w => w.Body).Distinct().Count().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task webhooks_of_every_acknowledged_game_arrive_when_postgresql_stops_and_starts_during_a_burst()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var url = receiver.UrlFor("burst");
+        await using var postgres = await DedicatedPostgres.StartAsync();
+        await using var api = new ApiProcess(Settings(postgres.ConnectionString));
+        await api.StartAsync(StartTimeout);
+
+        var acknowledged = new List<string>();
+        for (var i = 0; i < 4; i++) acknowledged.Add(await PlayToTheEnd(api.Client, url, (uint)(200 + i), abandon: false));
+
+        await postgres.StopAsync();
+        using (var during = await api.Client.PostAsJsonAsync("/sessions", new { player = "during", seed = 1, callbackUrl = url }))
+            await during.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "urn:eventapi:problem:database-unavailable");
+        await postgres.RestartAsync();
+
+        for (var i = 0; i < 2; i++) acknowledged.Add(await PlayToTheEnd(api.Client, url, (uint)(300 + i), abandon: true));
+
+        await WaitForWebhooks(
+            () => acknowledged.All(key => receiver.Delivered("burst").Any(w => w.IdempotencyKey == key)),
+            "the webhooks of every acknowledged game", DeliveryPatience, receiver, api);
+        receiver.Delivered("burst").Select(w => w.IdempotencyKey).ShouldBe(acknowledged, ignoreOrder: true);
+    }
+
+    /// <summary>Waits for webhooks; on a timeout, says what the receiver got and what the API process wrote.</summary>
+    private static async Task WaitForWebhooks(Func<bool> condition, string what, TimeSpan patience, WebhookReceiver receiver, ApiProcess api)
+    {
+        try
+        {
+            await WebhookReceiver.WaitUntilAsync(condition, what, patience);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\nThe API process wrote:\n{api.Output}", e);
+        }
+    }
+
+    /// <summary>Plays a session with a callback to its end; returns the Idempotency-Key of its final webhook.</summary>
+    private static async Task<string> PlayToTheEnd(HttpClient client, string callbackUrl, uint seed, bool abandon)
+    {
+        using var start = await client.PostAsJsonAsync("/sessions", new { player = $"p{seed}", seed, callbackUrl });
+        start.StatusCode.ShouldBe(HttpStatusCode.Created, await start.Content.ReadAsStringAsync());
+        var started = (await start.Content.ReadFromJsonAsync<StartedSessionResponse>(SessionsClient.Json))!;
+        if (abandon)
+        {
+            using var abandoned = await client.AbandonAsync(started.Id, started.Token);
+            abandoned.StatusCode.ShouldBe(HttpStatusCode.OK);
+            return $"{started.Id}:2";
+        }
+
+        var game = Engine.Start(seed, out _, out _);
+        var moves = new List<string>();
+        var random = new Random((int)seed);
+        while (!game.Over)
+        {
+            var direction = (Direction)random.Next(4);
+            if (Engine.TryMove(ref game, direction, [], out _)) moves.Add(direction.ToString().ToLowerInvariant());
+        }
+
+        var view = await client.MoveOkAsync(started.Id, started.Token, [.. moves]);
+        view.Status.ShouldBe(SessionStatusName.Over);
+        return $"{started.Id}:{view.Version}";
+    }
+
+    private static Dictionary<string, string> Settings(string connectionString) => ApiProcess.Settings(connectionString,
+        ("EventApi:SideEffects:RetryBaseDelay", "00:00:00.200"),
+        ("EventApi:SideEffects:RetryMaxDelay", "00:00:01"),
+        ("EventApi:SideEffects:SweepInterval", "00:00:02"));
+}
