@@ -59,6 +59,7 @@ public sealed class PauseOnApplyErrorTests(PauseOnApplyErrorApiFactory api) : Ap
     public async Task a_rebuild_that_meets_an_event_that_makes_the_projection_throw_is_a_500_problem_and_the_shard_pauses_on_it()
     {
         var (first, _) = await Client.PlayAsync("alice", 12345, moves: 4, abandon: false);
+        await Api.WaitForShardRunningHereAsync(Shard);
         var bogus = await Api.AppendBogusGameOverAsync(first);
 
         using var response = await Client.SendAdminAsync(HttpMethod.Post, "/admin/projections/global-statistics/rebuild");

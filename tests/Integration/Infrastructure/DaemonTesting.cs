@@ -23,6 +23,11 @@ public static class DaemonTesting
     public static IProjectionDaemon ProjectionDaemon(this ApiFactory api) =>
         api.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
 
+    /// <summary>Waits until this host's daemon runs the shard (hot/cold: it takes the shard's lock a moment after the
+    /// host starts), so that a rebuild sent to this host is not refused as running elsewhere.</summary>
+    public static Task WaitForShardRunningHereAsync(this ApiFactory api, string shard) =>
+        api.ProjectionDaemon().WaitForShardToBeRunning(shard, Patience);
+
     /// <summary>Plays <paramref name="moves"/> real moves (the client runs the same engine) and, when
     /// <paramref name="abandon"/>, abandons the session. Returns the session and the moves played.</summary>
     public static async Task<(Guid Id, int Moves)> PlayAsync(this HttpClient client, string player, uint seed, int moves, bool abandon = true)
