@@ -9,14 +9,20 @@ namespace EventApi.Integration.Daemon;
 
 public sealed class AdminKeyTests(ApiFactory api) : ApiTest(api)
 {
+    /// <summary>Every endpoint under /admin.</summary>
+    public static TheoryData<string, string> AdminEndpoints => new()
+    {
+        { "GET", "/admin/projections" },
+        { "POST", "/admin/projections/global-statistics/rebuild" },
+        { "GET", "/admin/side-effects" },
+        { "GET", "/admin/dead-letters" },
+        { "POST", "/admin/dead-letters/replay" },
+        { "POST", "/admin/dead-letters/0195f1c4-6a2e-7c3b-9d41-2f7a8e5b6c10:2:webhook/replay" },
+        { "DELETE", "/admin/dead-letters/0195f1c4-6a2e-7c3b-9d41-2f7a8e5b6c10:2:webhook" },
+    };
+
     [Theory]
-    [InlineData("GET", "/admin/projections")]
-    [InlineData("POST", "/admin/projections/global-statistics/rebuild")]
-    [InlineData("GET", "/admin/side-effects")]
-    [InlineData("GET", "/admin/dead-letters")]
-    [InlineData("POST", "/admin/dead-letters/replay")]
-    [InlineData("POST", "/admin/dead-letters/0195f1c4-6a2e-7c3b-9d41-2f7a8e5b6c10:2:webhook/replay")]
-    [InlineData("DELETE", "/admin/dead-letters/0195f1c4-6a2e-7c3b-9d41-2f7a8e5b6c10:2:webhook")]
+    [MemberData(nameof(AdminEndpoints))]
     public async Task admin_endpoints_refuse_a_request_without_the_admin_key_with_a_401_problem(string method, string path)
     {
         using var response = await Client.SendAdminAsync(new HttpMethod(method), path, key: null);
@@ -26,13 +32,7 @@ public sealed class AdminKeyTests(ApiFactory api) : ApiTest(api)
     }
 
     [Theory]
-    [InlineData("GET", "/admin/projections")]
-    [InlineData("POST", "/admin/projections/global-statistics/rebuild")]
-    [InlineData("GET", "/admin/side-effects")]
-    [InlineData("GET", "/admin/dead-letters")]
-    [InlineData("POST", "/admin/dead-letters/replay")]
-    [InlineData("POST", "/admin/dead-letters/0195f1c4-6a2e-7c3b-9d41-2f7a8e5b6c10:2:webhook/replay")]
-    [InlineData("DELETE", "/admin/dead-letters/0195f1c4-6a2e-7c3b-9d41-2f7a8e5b6c10:2:webhook")]
+    [MemberData(nameof(AdminEndpoints))]
     public async Task admin_endpoints_refuse_a_wrong_admin_key_with_a_403_problem_that_does_not_echo_it(string method, string path)
     {
         const string wrong = ApiFactory.AdminKey + "x";
