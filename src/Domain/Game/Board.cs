@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -28,6 +29,10 @@ public struct Board : IEquatable<Board>
     public readonly int this[int x, int y] => Value(_cells[y * Size + x]);
 
     internal readonly byte Exponent(int index) => _cells[index];
+
+    /// <summary>The sixteen exponents, y * 4 + x, for the rules' hot loops.</summary>
+    [UnscopedRef]
+    internal Span<byte> Exponents => _cells;
 
     internal void SetExponent(int index, byte exponent) => _cells[index] = exponent;
 

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace EventApi.Domain.Game;
 
 /// <summary>
@@ -8,6 +10,24 @@ public static class Rules
 {
     /// <summary>The most merges one move can make: two in each of four lines.</summary>
     public const int MaxMergesPerMove = 8;
+
+    /// <summary>Draws a spawn uses, so that a fold can position the generator without drawing.</summary>
+    public const uint DrawsPerSpawn = 2;
+
+    /// <summary>
+    /// For each direction (in <see cref="Direction"/> order), its four lanes of four cell indices (y * 4 + x), each
+    /// lane front first: the cell the tiles move towards, then the ones behind it.
+    /// </summary>
+    private static ReadOnlySpan<byte> Lanes =>
+    [
+        0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15, // up: columns, top first
+        3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12, // right: rows, right first
+        12, 8, 4, 0, 13, 9, 5, 1, 14, 10, 6, 2, 15, 11, 7, 3, // down: columns, bottom first
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, // left: rows, left first
+    ];
+
+    /// <summary>The cell indices (y * 4 + x) column by column, x outer and y inner: the original's order of empty cells.</summary>
+    private static ReadOnlySpan<byte> ColumnMajor => [0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15];
 
     /// <summary>
     /// Slides every tile as far as it goes towards <paramref name="direction"/>, traversing from that side; a tile
@@ -21,23 +41,25 @@ public static class Rules
     /// <returns>Whether any tile moved; when none did, the board is unchanged.</returns>
     public static bool Slide(ref Board board, Direction direction, Span<Tile> merges, out int mergeCount, out int scoreGained)
     {
+        if ((uint)direction > (uint)Direction.Left)
+            throw new ArgumentOutOfRangeException(nameof(direction), direction, "Unknown direction.");
+
         mergeCount = 0;
         scoreGained = 0;
         var moved = false;
-        Span<int> line = stackalloc int[Board.Size];
+        var cells = board.Exponents;
+        var lanes = Lanes.Slice((int)direction * Board.CellCount, Board.CellCount);
         Span<byte> result = stackalloc byte[Board.Size];
 
-        for (var lane = 0; lane < Board.Size; lane++)
+        for (var lane = 0; lane < Board.CellCount; lane += Board.Size)
         {
-            // The cells of this lane, front (the side the tiles move towards) first.
-            for (var i = 0; i < Board.Size; i++) line[i] = CellIndex(direction, lane, i);
-
+            var line = lanes.Slice(lane, Board.Size);
             var write = 0;
             var lastCanMerge = false;
             result.Clear();
             for (var read = 0; read < Board.Size; read++)
             {
-                var e = board.Exponent(line[read]);
+                var e = cells[line[read]];
                 if (e == 0) continue;
 
                 if (lastCanMerge && result[write - 1] == e)
@@ -64,8 +86,9 @@ public static class Rules
 
             for (var i = 0; i < Board.Size; i++)
             {
-                if (board.Exponent(line[i]) == result[i]) continue;
-                board.SetExponent(line[i], result[i]);
+                ref var cell = ref cells[line[i]];
+                if (cell == result[i]) continue;
+                cell = result[i];
                 moved = true;
             }
         }
@@ -79,7 +102,15 @@ public static class Rules
     /// </summary>
     public static bool TrySpawn(ref Board board, ref Mulberry32 rng, out Tile spawned)
     {
-        var count = board.EmptyCount;
+        // Bit i is the i-th cell column by column (x * 4 + y), set when that cell is empty.
+        var cells = board.Exponents;
+        var empty = 0u;
+        for (var i = 0; i < Board.CellCount; i++)
+        {
+            if (cells[ColumnMajor[i]] == 0) empty |= 1u << i;
+        }
+
+        var count = BitOperations.PopCount(empty);
         if (count == 0)
         {
             spawned = default;
@@ -87,31 +118,10 @@ public static class Rules
         }
 
         var value = rng.NextDouble() < 0.9 ? 2 : 4;
-        var pick = (int)Math.Floor(rng.NextDouble() * count);
-        for (var x = 0; x < Board.Size; x++)
-        {
-            for (var y = 0; y < Board.Size; y++)
-            {
-                if (board.Exponent(y * Board.Size + x) != 0) continue;
-                if (pick-- != 0) continue;
-                spawned = new Tile(x, y, value);
-                board.Place(spawned);
-                return true;
-            }
-        }
-
-        throw new InvalidOperationException("Unreachable: an empty cell was counted but not found.");
+        for (var pick = (int)Math.Floor(rng.NextDouble() * count); pick > 0; pick--) empty &= empty - 1;
+        var order = BitOperations.TrailingZeroCount(empty);
+        spawned = new Tile(order / Board.Size, order % Board.Size, value);
+        board.Place(spawned);
+        return true;
     }
-
-    /// <summary>Draws a spawn uses, so that a fold can position the generator without drawing.</summary>
-    public const uint DrawsPerSpawn = 2;
-
-    private static int CellIndex(Direction direction, int lane, int position) => direction switch
-    {
-        Direction.Left => lane * Board.Size + position,
-        Direction.Right => lane * Board.Size + (Board.Size - 1 - position),
-        Direction.Up => position * Board.Size + lane,
-        Direction.Down => (Board.Size - 1 - position) * Board.Size + lane,
-        _ => throw new ArgumentOutOfRangeException(nameof(direction), direction, "Unknown direction."),
-    };
 }
