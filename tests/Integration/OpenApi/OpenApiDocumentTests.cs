@@ -15,7 +15,7 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : ApiTest(api)
         await File.WriteAllTextAsync(file, document);
         try
         {
-            var (exitCode, output) = await Run(Path.Combine(RepositoryRoot(), "scripts", "lint-openapi.sh"), file);
+            var (exitCode, output) = await Run(Path.Combine(ApiProcess.RepositoryRoot, "scripts", "lint-openapi.sh"), file);
 
             exitCode.ShouldBe(0, output);
         }
@@ -76,16 +76,6 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : ApiTest(api)
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).ShouldContain("swagger-ui");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "EventApi.sln"))) return dir.FullName;
-        }
-
-        throw new InvalidOperationException("EventApi.sln not found above " + AppContext.BaseDirectory);
     }
 
     private static async Task<(int ExitCode, string Output)> Run(string script, string argument)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using EventApi.Api.Infrastructure;
 
 namespace EventApi.Api.Features.Challenges;
@@ -28,7 +27,7 @@ public static class GetChallengeEndpoint
 
     public static IResult Handle(string day, DailyChallenges challenges)
     {
-        if (!DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (!Days.TryParse(day, out var date))
             return Problems.InvalidDate(day);
         if (date > challenges.Today)
         {

@@ -30,8 +30,7 @@ public static class GetDailyLeaderboardEndpoint
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     public static Task<IResult> Handle(string day, IQuerySession session, int? limit, CancellationToken ct) =>
-        DateOnly.TryParseExact(day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
-            System.Globalization.DateTimeStyles.None, out var date)
+        Days.TryParse(day, out var date)
             ? Leaderboard.TopAsync(session, limit, date, ct)
             : Task.FromResult<IResult>(Problems.InvalidDate(day));
 }

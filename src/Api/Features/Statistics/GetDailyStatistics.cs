@@ -1,4 +1,3 @@
-using System.Globalization;
 using EventApi.Api.Infrastructure;
 using EventApi.Projections.Statistics;
 using Marten;
@@ -18,7 +17,7 @@ public static class GetDailyStatisticsEndpoint
 
     public static async Task<IResult> Handle(string day, IQuerySession session, CancellationToken ct)
     {
-        if (!DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        if (!Days.TryParse(day, out _))
             return Problems.InvalidDate(day);
 
         var statistics = await session.LoadAsync<DailyStatistics>(day, ct) ?? new DailyStatistics { Id = day };
