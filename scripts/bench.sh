@@ -1,27 +1,41 @@
 #!/usr/bin/env bash
-# The benchmarks (docs/benchmarks.md): the store measurements against PostgreSQL, which rewrite the "Store" section of
-# docs/benchmarks.md, then the engine's BenchmarkDotNet run (its results stay in BenchmarkDotNet.Artifacts; the Engine
-# section of the doc is written by hand). Not part of the test command.
+# The benchmarks (docs/benchmarks.md). Not part of the test command.
 #
-#   scripts/bench.sh [store options]     # e.g. --events 3000 --rounds 3 --streams 100,1000,10000
+#   scripts/bench.sh                         # every measurement with its defaults, then the engine
+#   scripts/bench.sh store --events 3000     # one mode, with its own options (each prints them on a bad one)
+#   scripts/bench.sh engine                  # the engine's BenchmarkDotNet run only
+#
+# Modes: store (appends, time travel). Each PostgreSQL mode creates its own database, drops it at the end and
+# rewrites its own section of docs/benchmarks.md; the engine's results stay in BenchmarkDotNet.Artifacts (its
+# section of the doc is written by hand). The API modes run the API's Release build as a separate process.
 #
 # EVENTAPI_BENCH_PG names the server (an Npgsql connection string to a database the bench may create databases
-# from); without it, the local cluster of scripts/local-postgres.sh is started if needed. BENCH_ENGINE=0 skips
-# the engine run. The default run takes a few minutes on 2 cores.
+# from); without it, the local cluster of scripts/local-postgres.sh is started if needed.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+
+modes=(store engine)
+if [ $# -gt 0 ]; then
+  modes=("$1")
+  shift
+fi
 
 if [ -z "${EVENTAPI_BENCH_PG:-}" ]; then
   EVENTAPI_BENCH_PG="$(scripts/local-postgres.sh start)"
 fi
 export EVENTAPI_BENCH_PG
 
+dotnet build src/Api -c Release -nologo -v quiet
 dotnet build bench/EventApi.Bench -c Release -nologo -v quiet
-dotnet run -c Release --no-build --project bench/EventApi.Bench -- store --markdown docs/benchmarks.md "$@"
 
-if [ "${BENCH_ENGINE:-1}" != "0" ]; then
-  # Run from the project folder, where the artifacts of earlier runs are.
-  (cd bench/EventApi.Bench && dotnet run -c Release --no-build -- --filter '*')
-fi
+for mode in "${modes[@]}"; do
+  echo "== $mode"
+  if [ "$mode" = engine ]; then
+    # Run from the project folder, where the artifacts of earlier runs are.
+    (cd bench/EventApi.Bench && dotnet run -c Release --no-build -- --filter '*' "$@")
+  else
+    dotnet run -c Release --no-build --project bench/EventApi.Bench -- "$mode" --markdown docs/benchmarks.md "$@"
+  fi
+done

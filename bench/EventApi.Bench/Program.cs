@@ -1,10 +1,17 @@
 using BenchmarkDotNet.Running;
 using EventApi.Bench;
 
-// `store [options]`: the PostgreSQL measurements (StoreBenchmarks); anything else goes to BenchmarkDotNet (the engine).
-if (args.Length > 0 && args[0] == "store")
+// One mode a run, each with its own options (scripts/bench.sh runs them all); anything else goes to BenchmarkDotNet
+// (the engine).
+//   store [options]     appends and time travel against the raw baselines (StoreBenchmarks)
+if (args.Length > 0)
 {
-    return await StoreBenchmarks.RunAsync(args[1..]);
+    Func<string[], Task<int>>? mode = args[0] switch
+    {
+        "store" => StoreBenchmarks.RunAsync,
+        _ => null,
+    };
+    if (mode is not null) return await mode(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EventApi.Bench.Harness;
 using EventApi.Domain.Game;
 using EventApi.Domain.Sessions;
 using EventApi.Projections.Sessions;
@@ -14,6 +15,8 @@ using Marten;
 using Npgsql;
 using NpgsqlTypes;
 using Weasel.Core;
+using static EventApi.Bench.Harness.Report;
+using static EventApi.Bench.Harness.Stats;
 
 namespace EventApi.Bench;
 
@@ -30,9 +33,6 @@ namespace EventApi.Bench;
 /// </summary>
 public static class StoreBenchmarks
 {
-    private const string BeginMarker = "<!-- store-benchmarks:begin -->";
-    private const string EndMarker = "<!-- store-benchmarks:end -->";
-
     private static readonly Type[] EventTypes =
         [typeof(SessionStarted), typeof(TilesMoved), typeof(MilestoneReached), typeof(GameOver), typeof(SessionAbandoned)];
 
@@ -56,42 +56,14 @@ public static class StoreBenchmarks
         var options = Parse(args);
         if (options is null) return 2;
 
-        var builder = new NpgsqlConnectionStringBuilder(options.Connection);
-        var database = $"eventapi_bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
-        await using (var admin = NpgsqlDataSource.Create(options.Connection))
-        {
-            await Execute(admin, $"CREATE DATABASE {database}");
-        }
-
-        builder.Database = database;
-        var connection = builder.ConnectionString;
-        Console.WriteLine($"Database {database} created on {builder.Host}:{builder.Port}.");
-        try
-        {
-            await using var raw = NpgsqlDataSource.Create(connection);
-            var settings = new Dictionary<string, string>();
-            foreach (var name in new[] { "server_version", "synchronous_commit", "fsync", "full_page_writes", "shared_buffers" })
-            {
-                await using var command = raw.CreateCommand($"SHOW {name}");
-                settings[name] = (string)(await command.ExecuteScalarAsync())!;
-            }
-
-            Console.WriteLine(string.Join(", ", settings.Select(s => $"{s.Key}={s.Value}")));
-            var appends = await Appends(connection, raw, options);
-            var travel = await TimeTravel(connection, raw, options);
-            var markdown = Render(options, settings, appends, travel);
-            Console.WriteLine();
-            Console.WriteLine(markdown);
-            if (options.Markdown is not null) WriteDoc(options.Markdown, markdown);
-            return 0;
-        }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var admin = NpgsqlDataSource.Create(options.Connection);
-            await Execute(admin, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
-            Console.WriteLine($"Database {database} dropped.");
-        }
+        await using var database = await BenchDatabase.CreateAsync(options.Connection, "store");
+        var appends = await Appends(database.ConnectionString, database.Raw, options);
+        var travel = await TimeTravel(database.ConnectionString, database.Raw, options);
+        var markdown = Render(options, database, appends, travel);
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        if (options.Markdown is not null) Report.WriteSection(options.Markdown, "store", markdown);
+        return 0;
     }
 
     private static Options? Parse(string[] args)
@@ -171,7 +143,7 @@ public static class StoreBenchmarks
         var json = JsonSerializer.Serialize(moved, Json);
         Console.WriteLine($"Event JSON ({Encoding.UTF8.GetByteCount(json)} bytes): {json}");
 
-        await Execute(raw, """
+        await BenchDatabase.ExecuteAsync(raw, """
             CREATE TABLE raw_events (
                 seq_id bigserial PRIMARY KEY,
                 stream_id uuid NOT NULL,
@@ -458,24 +430,17 @@ public static class StoreBenchmarks
 
     // ---- Report ----------------------------------------------------------------------------------------------
 
-    private static string Render(Options options, Dictionary<string, string> settings, List<AppendResult> appends, List<TravelResult> travel)
+    private static string Render(Options options, BenchDatabase database, List<AppendResult> appends, List<TravelResult> travel)
     {
-        static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
         double Rate(string name, int perTx) => appends.Single(a => a.Name == name && a.PerTransaction == perTx).EventsPerSecond;
         var insertRatio = Rate("Marten", 1) / Rate("raw INSERT", 1);
         var copyRatio = Rate("Marten", 100) / Rate("raw COPY", 100);
 
         var md = new StringBuilder();
-        md.AppendLine(BeginMarker);
-        md.AppendLine("<!-- Written by `scripts/bench.sh` (bench/EventApi.Bench `store`); edit the code, not this section. -->");
         md.AppendLine("## Store (PostgreSQL)");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC at commit `{Commit()}` on {Machine()}.");
-        md.AppendLine(
-            $"PostgreSQL {settings["server_version"]} on the same machine (`scripts/local-postgres.sh`): " +
-            $"`synchronous_commit={settings["synchronous_commit"]}`, `fsync={settings["fsync"]}`, " +
-            $"`full_page_writes={settings["full_page_writes"]}`, `shared_buffers={settings["shared_buffers"]}`. " +
-            "With durability off, the figures are CPU and round-trip costs, not disk flushes.");
+        md.AppendLine(Report.Measured());
+        md.AppendLine(database.DescribeServer());
         md.AppendLine();
         md.AppendLine("    scripts/bench.sh            # or: dotnet run -c Release --project bench/EventApi.Bench -- store --events 3000");
         md.AppendLine();
@@ -500,8 +465,8 @@ public static class StoreBenchmarks
         md.AppendLine();
         md.AppendLine("| ratio | measured | target | met |");
         md.AppendLine("|---|---:|---:|---|");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| Marten at 1 / raw INSERT | {F(insertRatio, "F2")} | ≥ 0.8 | {(insertRatio >= 0.8 ? "yes" : "**no**")} |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| Marten at 100 / raw COPY | {F(copyRatio, "F2")} | ≥ 0.3 | {(copyRatio >= 0.3 ? "yes" : "**no**")} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| Marten at 1 / raw INSERT | {F(insertRatio, "F2")} | ≥ 0.8 | {Yes(insertRatio >= 0.8)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| Marten at 100 / raw COPY | {F(copyRatio, "F2")} | ≥ 0.3 | {Yes(copyRatio >= 0.3)} |");
         md.AppendLine();
         md.AppendLine("### Time travel");
         md.AppendLine();
@@ -520,7 +485,7 @@ public static class StoreBenchmarks
             var ratio = t.MartenMs / t.BaselineMs;
             md.AppendLine(
                 $"| {t.Requested:N0} | {t.Events:N0}{(t.GameOver ? " (game over)" : "")} | {t.Moves:N0} | {t.MaxTile} | " +
-                $"{F(t.MartenMs, "F2")} ms | {F(t.BaselineMs, "F2")} ms | {F(ratio, "F2")} | {(ratio <= 2 ? "yes" : "**no**")} |");
+                $"{F(t.MartenMs, "F2")} ms | {F(t.BaselineMs, "F2")} ms | {F(ratio, "F2")} | {Yes(ratio <= 2)} |");
         }
 
         var short_ = travel.Where(t => t.Events < t.Requested).ToList();
@@ -533,70 +498,6 @@ public static class StoreBenchmarks
                 "stream is not padded with another game's moves.")));
         }
 
-        md.AppendLine(EndMarker);
         return md.ToString();
-    }
-
-    private static void WriteDoc(string path, string section)
-    {
-        var doc = File.ReadAllText(path);
-        var begin = doc.IndexOf(BeginMarker, StringComparison.Ordinal);
-        var end = doc.IndexOf(EndMarker, StringComparison.Ordinal);
-        if (begin >= 0 && end > begin)
-        {
-            doc = doc[..begin] + section.TrimEnd('\n') + doc[(end + EndMarker.Length)..];
-        }
-        else
-        {
-            doc = doc.TrimEnd('\n') + "\n\n" + section;
-        }
-
-        File.WriteAllText(path, doc);
-        Console.WriteLine($"Wrote the store section of {path}.");
-    }
-
-    private static string Machine()
-    {
-        var cpu = "";
-        try
-        {
-            cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))
-                ?.Split(':', 2)[1].Trim() ?? "";
-        }
-        catch (IOException)
-        {
-        }
-
-        var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024);
-        return $"{(cpu.Length > 0 ? cpu + ", " : "")}{Environment.ProcessorCount} cores, " +
-               $"{memory.ToString("F0", CultureInfo.InvariantCulture)} GiB of memory, {RuntimeInformation.OSDescription}, " +
-               $"{RuntimeInformation.FrameworkDescription}";
-    }
-
-    private static string Commit()
-    {
-        try
-        {
-            using var git = Process.Start(new ProcessStartInfo("git", "rev-parse --short HEAD") { RedirectStandardOutput = true })!;
-            var commit = git.StandardOutput.ReadToEnd().Trim();
-            git.WaitForExit();
-            return commit.Length > 0 ? commit : "unknown";
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return "unknown";
-        }
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static async Task Execute(NpgsqlDataSource source, string sql)
-    {
-        await using var command = source.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
     }
 }

@@ -1,0 +1,88 @@
+using Npgsql;
+
+namespace EventApi.Bench.Harness;
+
+/// <summary>
+/// A database of the bench's own (<c>eventapi_bench_&lt;mode&gt;_&lt;time&gt;</c>) on the server of the connection string,
+/// created for one measurement mode and dropped at the end, and the server settings the report records.
+/// </summary>
+public sealed class BenchDatabase : IAsyncDisposable
+{
+    private static readonly string[] SettingNames =
+        ["server_version", "synchronous_commit", "fsync", "full_page_writes", "shared_buffers", "max_connections"];
+
+    private readonly string _serverConnection;
+
+    private BenchDatabase(string serverConnection, string name, string connection, NpgsqlDataSource raw,
+        IReadOnlyDictionary<string, string> settings)
+    {
+        _serverConnection = serverConnection;
+        Name = name;
+        ConnectionString = connection;
+        Raw = raw;
+        Settings = settings;
+    }
+
+    public string Name { get; }
+
+    /// <summary>The connection string of the bench's database.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>A plain Npgsql data source on the bench's database, for the baselines.</summary>
+    public NpgsqlDataSource Raw { get; }
+
+    /// <summary><c>SHOW</c> of the settings the report records (<c>synchronous_commit</c>, <c>fsync</c>, ...).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; }
+
+    public static async Task<BenchDatabase> CreateAsync(string serverConnection, string mode)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(serverConnection);
+        var name = $"eventapi_bench_{mode.Replace('-', '_')}_{DateTime.UtcNow:yyyyMMddHHmmss}";
+        await using (var admin = NpgsqlDataSource.Create(serverConnection))
+        {
+            await ExecuteAsync(admin, $"CREATE DATABASE {name}");
+        }
+
+        builder.Database = name;
+        var connection = builder.ConnectionString;
+        Console.WriteLine($"Database {name} created on {builder.Host}:{builder.Port}.");
+        var raw = NpgsqlDataSource.Create(connection);
+        var settings = new Dictionary<string, string>();
+        foreach (var setting in SettingNames)
+        {
+            await using var command = raw.CreateCommand($"SHOW {setting}");
+            settings[setting] = (string)(await command.ExecuteScalarAsync())!;
+        }
+
+        Console.WriteLine(string.Join(", ", settings.Select(s => $"{s.Key}={s.Value}")));
+        return new BenchDatabase(serverConnection, name, connection, raw, settings);
+    }
+
+    /// <summary>One line for the report: the server and the settings that decide what a commit costs.</summary>
+    public string DescribeServer() =>
+        $"PostgreSQL {Settings["server_version"]} on the same machine (`scripts/local-postgres.sh`): " +
+        $"`synchronous_commit={Settings["synchronous_commit"]}`, `fsync={Settings["fsync"]}`, " +
+        $"`full_page_writes={Settings["full_page_writes"]}`, `shared_buffers={Settings["shared_buffers"]}`, " +
+        $"`max_connections={Settings["max_connections"]}`." +
+        (Settings["fsync"] == "off" || Settings["synchronous_commit"] == "off"
+            ? " With durability off, the figures are CPU and round-trip costs, not disk flushes."
+            : "");
+
+    public Task ExecuteAsync(string sql) => ExecuteAsync(Raw, sql);
+
+    public static async Task ExecuteAsync(NpgsqlDataSource source, string sql)
+    {
+        await using var command = source.CreateCommand(sql);
+        command.CommandTimeout = 0;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Raw.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = NpgsqlDataSource.Create(_serverConnection);
+        await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
+        Console.WriteLine($"Database {Name} dropped.");
+    }
+}

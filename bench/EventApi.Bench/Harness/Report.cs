@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace EventApi.Bench.Harness;
+
+/// <summary>What every section of docs/benchmarks.md states, and how a section is written into it.</summary>
+public static class Report
+{
+    /// <summary>
+    /// Replaces the section between <c>&lt;!-- {name}-benchmarks:begin --&gt;</c> and its end marker in
+    /// <paramref name="path"/> (appends it if the markers are missing). <paramref name="body"/> is the markdown
+    /// inside the markers.
+    /// </summary>
+    public static void WriteSection(string path, string name, string body)
+    {
+        var begin = $"<!-- {name}-benchmarks:begin -->";
+        var end = $"<!-- {name}-benchmarks:end -->";
+        var section =
+            $"{begin}\n<!-- Written by `scripts/bench.sh` (bench/EventApi.Bench `{name}`); edit the code, not this section. -->\n" +
+            $"{body.TrimEnd('\n')}\n{end}";
+        var doc = File.ReadAllText(path);
+        var from = doc.IndexOf(begin, StringComparison.Ordinal);
+        var to = doc.IndexOf(end, StringComparison.Ordinal);
+        doc = from >= 0 && to > from
+            ? doc[..from] + section + doc[(to + end.Length)..]
+            : doc.TrimEnd('\n') + "\n\n" + section + "\n";
+        File.WriteAllText(path, doc);
+        Console.WriteLine($"Wrote the {name} section of {path}.");
+    }
+
+    /// <summary>"Measured ... at commit ... on ..." for a section's first line.</summary>
+    public static string Measured() =>
+        $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC at commit `{Commit()}` on {Machine()}.";
+
+    public static string Machine()
+    {
+        var cpu = "";
+        try
+        {
+            cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))
+                ?.Split(':', 2)[1].Trim() ?? "";
+        }
+        catch (IOException)
+        {
+        }
+
+        var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024);
+        return $"{(cpu.Length > 0 ? cpu + ", " : "")}{Environment.ProcessorCount} cores, " +
+               $"{memory.ToString("F0", CultureInfo.InvariantCulture)} GiB of memory, {RuntimeInformation.OSDescription}, " +
+               $"{RuntimeInformation.FrameworkDescription}";
+    }
+
+    public static string Commit()
+    {
+        try
+        {
+            using var git = Process.Start(new ProcessStartInfo("git", "rev-parse --short HEAD") { RedirectStandardOutput = true })!;
+            var commit = git.StandardOutput.ReadToEnd().Trim();
+            git.WaitForExit();
+            return commit.Length > 0 ? commit : "unknown";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "unknown";
+        }
+    }
+
+    public static string Yes(bool met) => met ? "yes" : "**no**";
+
+    public static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+}
