@@ -14,5 +14,5 @@ if (args.Length > 0)
     if (mode is not null) return await mode(args[1..]);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(EngineBenchmarks).Assembly).Run(args);
 return 0;

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EventApi.Api.Infrastructure;
 using EventApi.Bench.Harness;
 using EventApi.Domain.Game;
 using EventApi.Domain.Sessions;
@@ -105,15 +106,9 @@ public static class StoreBenchmarks
 
     private static DocumentStore Store(string connection, string schema, bool sessionView)
     {
-        // As MartenSetup.AddEventApiMarten builds it (same serializer and event settings), without the web host.
-        var options = new StoreOptions();
-        options.Connection(connection);
+        // The product's store settings (MartenSetup), without the web host, its documents and its daemon.
+        var options = new StoreOptions().UseEventStoreSettings(connection);
         options.DatabaseSchemaName = schema;
-        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-        options.Events.StreamIdentity = StreamIdentity.AsGuid;
-        options.Events.UseAdvisoryLockTransaction = true;
-        options.Events.EnableExtendedProgressionTracking = true;
         foreach (var type in EventTypes) options.Events.AddEventType(type);
         if (sessionView) options.Projections.Add<SessionViewProjection>(ProjectionLifecycle.Inline);
         return new DocumentStore(options);

@@ -6,11 +6,13 @@ using EventApi.Api.Features.SideEffects;
 using EventApi.Api.Features.Statistics;
 using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Api.Infrastructure.Idempotency;
+using System.Data.Common;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Weasel.Core;
 using Wolverine.Marten;
 
@@ -34,18 +36,7 @@ public static class MartenSetup
                 }
 
                 var options = new StoreOptions();
-                options.Connection(connectionString);
-                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-
-                // Events carry their own times from the command; Marten's timestamp is the store's record of the append.
-                options.Events.StreamIdentity = StreamIdentity.AsGuid;
-                // The original DistributedLock.Postgres (behind the forwarding package) needs transaction-scoped
-                // advisory locks for the async daemon to take its locks (README, "The local package folder").
-                options.Events.UseAdvisoryLockTransaction = true;
-                // The node running a shard records its status and failure in the progression table on every change,
-                // so any node can report it (GET /admin/projections, /health/ready).
-                options.Events.EnableExtendedProgressionTracking = true;
+                options.UseEventStoreSettings(connectionString);
                 options.ApplyProjectionErrorPolicy(sp.GetRequiredService<IOptions<ProjectionsOptions>>().Value.OnApplyError);
 
                 options.ConfigureSessions();
@@ -63,5 +54,50 @@ public static class MartenSetup
             .AddAsyncDaemon(DaemonMode.HotCold)
             .IntegrateWithWolverine();
         return services;
+    }
+
+    /// <summary>
+    /// The connection, serializer and event store settings every store of this product uses, without its documents,
+    /// projections and daemon (the benchmarks build their stores with these).
+    /// </summary>
+    public static StoreOptions UseEventStoreSettings(this StoreOptions options, string connectionString)
+    {
+        options.Connection(WithAutoPrepare(connectionString));
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+
+        // Events carry their own times from the command; Marten's timestamp is the store's record of the append.
+        options.Events.StreamIdentity = StreamIdentity.AsGuid;
+        // The original DistributedLock.Postgres (behind the forwarding package) needs transaction-scoped
+        // advisory locks for the async daemon to take its locks (README, "The local package folder").
+        options.Events.UseAdvisoryLockTransaction = true;
+        // The node running a shard records its status and failure in the progression table on every change,
+        // so any node can report it (GET /admin/projections, /health/ready).
+        options.Events.EnableExtendedProgressionTracking = true;
+        return options;
+    }
+
+    /// <summary>The statements a pooled connection keeps prepared unless the connection string says otherwise.</summary>
+    public const int DefaultMaxAutoPrepare = 64;
+
+    /// <summary>
+    /// The connection string with Npgsql's automatic preparation on (<c>Max Auto Prepare</c>), unless it sets that itself.
+    /// </summary>
+    /// <remarks>
+    /// Without prepared statements, Npgsql resets a pooled connection with <c>DISCARD ALL</c> each time it goes back to
+    /// the pool, and that drops every cached plan, the plans of Marten's PL/pgSQL functions included
+    /// (<c>mt_quick_append_events</c>, the <c>mt_upsert_*</c> of inline projections): every command re-planned them. With
+    /// some statements prepared, Npgsql resets with the same statements minus the plan and statement discards (advisory
+    /// locks are still released, settings reset, temporary tables dropped). docs/benchmarks.md has the measurement.
+    /// </remarks>
+    public static string WithAutoPrepare(string connectionString)
+    {
+        // NpgsqlConnectionStringBuilder.ContainsKey answers for every keyword it knows, set or not: read the keys as given.
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        var setsItself = given.Keys.Cast<string>()
+            .Any(key => key.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase));
+        return setsItself
+            ? connectionString
+            : new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = DefaultMaxAutoPrepare }.ConnectionString;
     }
 }
