@@ -581,7 +581,9 @@ public static class HttpBenchmarks
         Paragraph(md,
             "CPU is read from `/proc/<pid>/stat` at the window's start and end: the API process, the PostgreSQL server with " +
             "all its processes, and the bench, each over the requests recorded; \"cores busy\" is their sum over the window's " +
-            "length (2 at most). It is the CPU these three used, whatever else ran on the machine.");
+            "length (2 at most). It is the CPU these three used, whatever else ran on the machine. It includes what each " +
+            "process does when idle (timers, the daemon's polling, spinning thread pools), which dominates at low request " +
+            "rates: read it at 8 and above.");
         md.AppendLine();
         md.AppendLine("| concurrency | case | requests/s | p50 | p95 | p99 | CPU a request: API | PostgreSQL | bench | cores busy |");
         md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
