@@ -63,7 +63,7 @@ public static class StoreBenchmarks
         if (options is null) return 2;
 
         await using var database = await BenchDatabase.CreateAsync(options.Connection, "store");
-        var appends = await Appends(database.ConnectionString, database.Raw, options);
+        var appends = await Appends(database, options);
         var travel = await TimeTravel(database, options);
         var markdown = Render(options, database, appends, travel);
         Console.WriteLine();
@@ -74,7 +74,7 @@ public static class StoreBenchmarks
 
     private static Options? Parse(string[] args)
     {
-        var connection = Environment.GetEnvironmentVariable("EVENTAPI_BENCH_PG");
+        var connection = BenchArguments.DefaultServer;
         var appendEvents = 3000;
         var rounds = 3;
         int[] sizes = [100, 1_000, 10_000];
@@ -88,7 +88,7 @@ public static class StoreBenchmarks
                 case "--events": appendEvents = int.Parse(value!, CultureInfo.InvariantCulture); i++; break;
                 case "--rounds": rounds = int.Parse(value!, CultureInfo.InvariantCulture); i++; break;
                 case "--streams":
-                    sizes = value!.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+                    sizes = BenchArguments.Integers(value!);
                     i++;
                     break;
                 case "--markdown": markdown = value; i++; break;
@@ -100,11 +100,7 @@ public static class StoreBenchmarks
             }
         }
 
-        if (string.IsNullOrWhiteSpace(connection))
-        {
-            Console.Error.WriteLine("No server: set EVENTAPI_BENCH_PG or pass --connection (scripts/bench.sh starts a local one).");
-            return null;
-        }
+        if (!BenchArguments.HasServer(connection)) return null;
 
         return new Options(connection, appendEvents, rounds, sizes, markdown);
     }
@@ -123,11 +119,12 @@ public static class StoreBenchmarks
 
     private sealed record AppendResult(string Name, int PerTransaction, double EventsPerSecond);
 
-    private static async Task<List<AppendResult>> Appends(string connection, NpgsqlDataSource raw, Options options)
+    private static async Task<List<AppendResult>> Appends(BenchDatabase database, Options options)
     {
+        var raw = database.Raw;
         Console.WriteLine();
         Console.WriteLine($"Appends: {options.AppendEvents} events a round, {options.Rounds} rounds (and a warm-up round).");
-        using var store = Store(connection, "bench_appends", sessionView: false);
+        using var store = Store(database.ConnectionString, "bench_appends", sessionView: false);
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
 
         const int streamCount = 64;
@@ -143,16 +140,7 @@ public static class StoreBenchmarks
         var json = JsonSerializer.Serialize(moved, Json);
         Console.WriteLine($"Event JSON ({Encoding.UTF8.GetByteCount(json)} bytes): {json}");
 
-        await BenchDatabase.ExecuteAsync(raw, """
-            CREATE TABLE raw_events (
-                seq_id bigserial PRIMARY KEY,
-                stream_id uuid NOT NULL,
-                version bigint NOT NULL,
-                type varchar NOT NULL,
-                data jsonb NOT NULL,
-                timestamp timestamptz NOT NULL DEFAULT now(),
-                UNIQUE (stream_id, version))
-            """);
+        await database.CreateRawEventsTableAsync();
 
         long rawVersion = 0;
         var streamCursor = 0;

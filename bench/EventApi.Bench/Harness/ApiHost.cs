@@ -29,6 +29,9 @@ public sealed class ApiHost : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The API process's id (its CPU time is in <c>/proc/&lt;id&gt;/stat</c>).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The <c>X-Admin-Key</c> this process was started with.</summary>
     public string AdminKey { get; }
 

@@ -70,6 +70,21 @@ public sealed class BenchDatabase : IAsyncDisposable
 
     public Task ExecuteAsync(string sql) => ExecuteAsync(Raw, sql);
 
+    /// <summary>
+    /// The baselines' table, <c>raw_events</c>: what an event store needs of a row (a sequence, the stream id and
+    /// version, unique together, the type, the JSON as <c>jsonb</c> and a timestamp) and nothing more.
+    /// </summary>
+    public Task CreateRawEventsTableAsync() => ExecuteAsync("""
+        CREATE TABLE raw_events (
+            seq_id bigserial PRIMARY KEY,
+            stream_id uuid NOT NULL,
+            version bigint NOT NULL,
+            type varchar NOT NULL,
+            data jsonb NOT NULL,
+            timestamp timestamptz NOT NULL DEFAULT now(),
+            UNIQUE (stream_id, version))
+        """);
+
     public static async Task ExecuteAsync(NpgsqlDataSource source, string sql)
     {
         await using var command = source.CreateCommand(sql);
