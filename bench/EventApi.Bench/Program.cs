@@ -4,11 +4,13 @@ using EventApi.Bench;
 // One mode a run, each with its own options (scripts/bench.sh runs them all); anything else goes to BenchmarkDotNet
 // (the engine).
 //   store [options]     appends and time travel against the raw baselines (StoreBenchmarks)
+//   daemon [options]    the async daemon's catch-up and rebuilds against a raw read (DaemonBenchmarks)
 if (args.Length > 0)
 {
     Func<string[], Task<int>>? mode = args[0] switch
     {
         "store" => StoreBenchmarks.RunAsync,
+        "daemon" => DaemonBenchmarks.RunAsync,
         _ => null,
     };
     if (mode is not null) return await mode(args[1..]);

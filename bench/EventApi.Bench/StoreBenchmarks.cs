@@ -33,11 +33,11 @@ namespace EventApi.Bench;
 /// </summary>
 public static class StoreBenchmarks
 {
-    private static readonly Type[] EventTypes =
+    internal static readonly Type[] EventTypes =
         [typeof(SessionStarted), typeof(TilesMoved), typeof(MilestoneReached), typeof(GameOver), typeof(SessionAbandoned)];
 
     // What Marten's UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase) amounts to for reading.
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
     };
@@ -103,14 +103,17 @@ public static class StoreBenchmarks
         return new Options(connection, appendEvents, rounds, sizes, markdown);
     }
 
-    private static DocumentStore Store(string connection, string schema, bool sessionView)
+    /// <summary>
+    /// A store as MartenSetup.AddEventApiMarten builds the API's (same serializer and event settings), without the web
+    /// host; <paramref name="autoCreate"/> <see cref="AutoCreate.None"/> on a schema the API created.
+    /// </summary>
+    internal static DocumentStore Store(string connection, string schema, bool sessionView, AutoCreate autoCreate = AutoCreate.CreateOrUpdate)
     {
-        // As MartenSetup.AddEventApiMarten builds it (same serializer and event settings), without the web host.
         var options = new StoreOptions();
         options.Connection(connection);
         options.DatabaseSchemaName = schema;
         options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        options.AutoCreateSchemaObjects = autoCreate;
         options.Events.StreamIdentity = StreamIdentity.AsGuid;
         options.Events.UseAdvisoryLockTransaction = true;
         options.Events.EnableExtendedProgressionTracking = true;

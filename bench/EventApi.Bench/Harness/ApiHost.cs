@@ -29,6 +29,9 @@ public sealed class ApiHost : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The process id, for what /proc says of it (its CPU time).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The <c>X-Admin-Key</c> this process was started with.</summary>
     public string AdminKey { get; }
 
