@@ -5,12 +5,14 @@ using EventApi.Bench;
 // (the engine).
 //   store [options]     appends and time travel against the raw baselines (StoreBenchmarks)
 //   http [options]      single-move POSTs to the API against a raw INSERT and a trivial GET (HttpBenchmarks)
+//   daemon [options]    the async daemon's catch-up and rebuilds against a raw read (DaemonBenchmarks)
 if (args.Length > 0)
 {
     Func<string[], Task<int>>? mode = args[0] switch
     {
         "store" => StoreBenchmarks.RunAsync,
         "http" => HttpBenchmarks.RunAsync,
+        "daemon" => DaemonBenchmarks.RunAsync,
         _ => null,
     };
     if (mode is not null) return await mode(args[1..]);

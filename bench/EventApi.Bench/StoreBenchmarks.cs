@@ -39,11 +39,11 @@ namespace EventApi.Bench;
 /// </summary>
 public static class StoreBenchmarks
 {
-    private static readonly Type[] EventTypes =
+    internal static readonly Type[] EventTypes =
         [typeof(SessionStarted), typeof(TilesMoved), typeof(MilestoneReached), typeof(GameOver), typeof(SessionAbandoned)];
 
     // What Marten's UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase) amounts to for reading.
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
     };
@@ -105,11 +105,16 @@ public static class StoreBenchmarks
         return new Options(connection, appendEvents, rounds, sizes, markdown);
     }
 
-    private static DocumentStore Store(string connection, string schema, bool sessionView)
+    /// <summary>
+    /// A store as MartenSetup.AddEventApiMarten builds the API's (same serializer and event settings), without the web
+    /// host; <paramref name="autoCreate"/> <see cref="AutoCreate.None"/> on a schema the API created.
+    /// </summary>
+    internal static DocumentStore Store(string connection, string schema, bool sessionView, AutoCreate autoCreate = AutoCreate.CreateOrUpdate)
     {
         // The product's store settings (MartenSetup), without the web host, its documents and its daemon.
         var options = new StoreOptions().UseEventStoreSettings(connection);
         options.DatabaseSchemaName = schema;
+        options.AutoCreateSchemaObjects = autoCreate;
         foreach (var type in EventTypes) options.Events.AddEventType(type);
         if (sessionView) options.Projections.Add<SessionViewProjection>(ProjectionLifecycle.Inline);
         return new DocumentStore(options);

@@ -1,4 +1,5 @@
 using EventApi.Api.Infrastructure;
+using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Projections.Leaderboards;
 using JasperFx.Events.Projections;
 using Marten;
@@ -10,7 +11,7 @@ public static class LeaderboardsFeature
     /// <summary>Finished games, built by the async daemon and indexed for the leaderboards' order.</summary>
     public static StoreOptions ConfigureLeaderboards(this StoreOptions options)
     {
-        options.Projections.Add<FinishedGameProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<FinishedGameProjection>(ProjectionLifecycle.Async, ProjectionsSetup.LargeBatches);
         options.Schema.For<FinishedGame>()
             .Duplicate(g => g.Score)
             .Duplicate(g => g.MoveCount)

@@ -1,4 +1,5 @@
 using EventApi.Api.Infrastructure;
+using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Domain.Sessions;
 using EventApi.Projections.Sessions;
 using EventApi.Projections.Timelines;
@@ -19,7 +20,7 @@ public static class SessionsFeature
         options.Events.AddEventType<SessionAbandoned>();
 
         options.Projections.Add<SessionViewProjection>(ProjectionLifecycle.Inline);
-        options.Projections.Add<SessionTimelineProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<SessionTimelineProjection>(ProjectionLifecycle.Async, ProjectionsSetup.LargeBatches);
         options.Schema.For<SessionAccess>();
         return options;
     }

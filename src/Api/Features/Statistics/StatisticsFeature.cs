@@ -1,4 +1,5 @@
 using EventApi.Api.Infrastructure;
+using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Projections.Statistics;
 using JasperFx.Events.Projections;
 using Marten;
@@ -10,9 +11,9 @@ public static class StatisticsFeature
     /// <summary>Global, daily and player statistics, built by the async daemon.</summary>
     public static StoreOptions ConfigureStatistics(this StoreOptions options)
     {
-        options.Projections.Add<GlobalStatisticsProjection>(ProjectionLifecycle.Async);
-        options.Projections.Add<DailyStatisticsProjection>(ProjectionLifecycle.Async);
-        options.Projections.Add<PlayerStatisticsProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<GlobalStatisticsProjection>(ProjectionLifecycle.Async, ProjectionsSetup.LargeBatches);
+        options.Projections.Add<DailyStatisticsProjection>(ProjectionLifecycle.Async, ProjectionsSetup.LargeBatches);
+        options.Projections.Add<PlayerStatisticsProjection>(ProjectionLifecycle.Async, ProjectionsSetup.LargeBatches);
         return options;
     }
 
