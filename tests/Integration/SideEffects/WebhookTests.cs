@@ -203,7 +203,8 @@ public sealed class WebhookTests(SideEffectsApiFactory api) : SideEffectsTest(ap
         await WebhookReceiver.WaitUntilAsync(() => Receiver.Delivered("up").Count == 1, "session B's webhook", SideEffectsTesting.Patience);
         var stillDown = (await Api.SideEffectsOfAsync(down.Id)).Single();
         stillDown.Status.ShouldBeOneOf(SideEffectStatus.Pending, SideEffectStatus.DeadLettered);
-        (await Api.SideEffectsOfAsync(up.Id)).Single().Status.ShouldBe(SideEffectStatus.Delivered);
+        // The receiver has the webhook before the dispatcher commits its outcome: wait for the record, not the receipt.
+        await Api.WaitForStatusAsync(SideEffect.IdFor(up.Id, 2, SideEffectKind.Webhook), SideEffectStatus.Delivered);
 
         var deadLetter = await Api.WaitForStatusAsync(first, SideEffectStatus.DeadLettered);
         deadLetter.ExceptionType.ShouldBe(typeof(HttpRequestException).FullName);
