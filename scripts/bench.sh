@@ -5,7 +5,7 @@
 #   scripts/bench.sh store --events 3000     # one mode, with its own options (each prints them on a bad one)
 #   scripts/bench.sh engine                  # the engine's BenchmarkDotNet run only
 #
-# Modes: store (appends, time travel). Each PostgreSQL mode creates its own database, drops it at the end and
+# Modes: store (appends, time travel), side-effects (webhook lag and delivery rate). Each PostgreSQL mode creates its own database, drops it at the end and
 # rewrites its own section of docs/benchmarks.md; the engine's results stay in BenchmarkDotNet.Artifacts (its
 # section of the doc is written by hand). The API modes run the API's Release build as a separate process.
 #
@@ -16,7 +16,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-modes=(store engine)
+modes=(store side-effects engine)
 if [ $# -gt 0 ]; then
   modes=("$1")
   shift

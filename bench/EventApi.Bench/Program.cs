@@ -4,11 +4,13 @@ using EventApi.Bench;
 // One mode a run, each with its own options (scripts/bench.sh runs them all); anything else goes to BenchmarkDotNet
 // (the engine).
 //   store [options]     appends and time travel against the raw baselines (StoreBenchmarks)
+//   side-effects [...]  webhook lag and delivery rate, end to end (SideEffectBenchmarks)
 if (args.Length > 0)
 {
     Func<string[], Task<int>>? mode = args[0] switch
     {
         "store" => StoreBenchmarks.RunAsync,
+        "side-effects" => SideEffectBenchmarks.RunAsync,
         _ => null,
     };
     if (mode is not null) return await mode(args[1..]);

@@ -29,6 +29,9 @@ public sealed class ApiHost : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The API process's id (to read its CPU time from <c>/proc</c>, say).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The <c>X-Admin-Key</c> this process was started with.</summary>
     public string AdminKey { get; }
 
