@@ -55,7 +55,7 @@ public static class SideEffectBenchmarks
 
         var ready = await FirstWebhookAsync(client, sink, options);
         if (ready is null) return 1;
-        var paced = await PacedAsync(client, sink, api.ProcessId, options);
+        var paced = await PacedAsync(client, sink, await CpuMeter.CreateAsync(api.ProcessId, database.Raw), options);
         var stages = await StagesAsync(database, paced.Measured.Select(g => g.Id).ToArray());
         var burst = await BurstAsync(client, sink, options, firstIndex: paced.Games.Count + 1);
         var server = await ServerSummaryAsync(client, api.AdminKey);
@@ -203,9 +203,9 @@ public static class SideEffectBenchmarks
         List<double> AckLags,
         int Undelivered,
         double Drain,
-        Cpu.Usage Cpu);
+        CpuMeter.Usage Cpu);
 
-    private static async Task<PacedResult> PacedAsync(HttpClient client, WebhookSink sink, int apiProcess, Options options)
+    private static async Task<PacedResult> PacedAsync(HttpClient client, WebhookSink sink, CpuMeter cpuMeter, Options options)
     {
         var total = (int)Math.Round(options.Rate * options.Duration);
         Console.WriteLine();
@@ -214,19 +214,19 @@ public static class SideEffectBenchmarks
         var origin = DateTimeOffset.UtcNow;
         var phase = Stopwatch.StartNew();
         var playing = new List<Task<Game>>(total);
-        Cpu.Sample? windowStart = null;
+        CpuMeter.Sample? windowStart = null;
         for (var i = 0; i < total; i++)
         {
             var due = i / options.Rate;
             var wait = due - phase.Elapsed.TotalSeconds;
             if (wait > 0) await Task.Delay(TimeSpan.FromSeconds(wait));
-            if (windowStart is null && due >= options.Warmup) windowStart = Cpu.Take(apiProcess);
+            if (windowStart is null && due >= options.Warmup) windowStart = cpuMeter.Take();
             playing.Add(PlayAsync(client, sink.Url, i, due, phase));
         }
 
         var rest = options.Duration - phase.Elapsed.TotalSeconds;
         if (rest > 0) await Task.Delay(TimeSpan.FromSeconds(rest));
-        var cpu = Cpu.Take(apiProcess) - (windowStart ?? Cpu.Take(apiProcess));
+        var cpu = cpuMeter.Take() - (windowStart ?? cpuMeter.Take());
         var games = (await Task.WhenAll(playing)).ToList();
         var finished = games.Count(g => g.Finished);
         var drain = await WaitForWebhooksAsync(sink, before + finished, options.DrainTimeout);
@@ -250,6 +250,7 @@ public static class SideEffectBenchmarks
             $"{result.Undelivered} undelivered after {drain:N1} s");
         Console.WriteLine($"  request latency p50/p99: start {Ms(measured.Select(g => g.StartLatency))}, abandon {Ms(measured.Select(g => g.AbandonLatency))}");
         Console.WriteLine($"  CPU in the window (cores): {cpu}");
+        Console.WriteLine($"  {CpuPerGame(result)}");
         return result;
     }
 
@@ -345,58 +346,19 @@ public static class SideEffectBenchmarks
         return await response.Content.ReadAsStringAsync();
     }
 
-    // ---- CPU -------------------------------------------------------------------------------------------------
-
-    /// <summary>CPU time from <c>/proc</c>: the machine's, the API process's and this one's.</summary>
-    private static class Cpu
-    {
-        /// <summary>Cumulative CPU seconds at one moment.</summary>
-        public sealed record Sample(double Wall, double Machine, double Api, double Bench)
-        {
-            public static Usage operator -(Sample to, Sample from)
-            {
-                var wall = to.Wall - from.Wall;
-                return new Usage((to.Machine - from.Machine) / wall, (to.Api - from.Api) / wall, (to.Bench - from.Bench) / wall);
-            }
-        }
-
-        /// <summary>Cores busy on average: the whole machine, the API, the bench (load and receiver), and the rest
-        /// (PostgreSQL, and anything else running).</summary>
-        public sealed record Usage(double Machine, double Api, double Bench)
-        {
-            public double Rest => Machine - Api - Bench;
-
-            public override string ToString() =>
-                $"machine {Machine:F2} of {Environment.ProcessorCount}, API {Api:F2}, bench {Bench:F2}, rest (PostgreSQL, other work) {Rest:F2}";
-        }
-
-        // USER_HZ: the unit of /proc's CPU times on Linux.
-        private const double TicksPerSecond = 100;
-
-        public static Sample Take(int apiProcess) => new(
-            Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency,
-            MachineBusy(),
-            ProcessTime($"/proc/{apiProcess}/stat"),
-            Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
-
-        // "cpu  user nice system idle iowait irq softirq steal ...": busy is everything but idle and iowait.
-        private static double MachineBusy()
-        {
-            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]
-                .Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
-            return (fields.Take(8).Sum() - fields[3] - fields[4]) / TicksPerSecond;
-        }
-
-        // utime and stime are the 14th and 15th fields, the 12th and 13th after the command's closing parenthesis.
-        private static double ProcessTime(string stat)
-        {
-            var text = File.ReadAllText(stat);
-            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-            return (double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
-        }
-    }
-
     // ---- Report ----------------------------------------------------------------------------------------------
+
+    /// <summary>CPU milliseconds per game finished in the window, and the rate at which the API and PostgreSQL alone
+    /// would keep every core busy. Work still owed at the window's end (a backlog of webhooks) is not in it.</summary>
+    private static string CpuPerGame(PacedResult paced)
+    {
+        var (cpu, rate) = (paced.Cpu, paced.FinishRate);
+        if (rate <= 0) return "n/a";
+        var server = cpu.Api + (cpu.Postgres ?? 0);
+        return $"API {F(cpu.Api / rate * 1000, "F1")} ms" + (cpu.Postgres is { } postgres ? $", PostgreSQL {F(postgres / rate * 1000, "F1")} ms" : "") +
+               $", bench {F(cpu.Bench / rate * 1000, "F1")} ms: the API and PostgreSQL alone fill {Environment.ProcessorCount} cores at " +
+               $"{F(Environment.ProcessorCount / server * rate, "N0")} games/s";
+    }
 
     private static string Describe(IReadOnlyDictionary<string, string> settings) =>
         string.Join(", ", settings.Select(s => $"`{s.Key}={s.Value}`"));
@@ -468,6 +430,7 @@ public static class SideEffectBenchmarks
         md.AppendLine(CultureInfo.InvariantCulture, $"| failed games (not finished) | {paced.Games.Count(g => !g.Finished)}{Errors(paced.Games.Where(g => !g.Finished).ToList())} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| undelivered (after {F(paced.Drain, "N1")} s) | {paced.Undelivered} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| CPU in the window, cores | {paced.Cpu} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| CPU per game | {CpuPerGame(paced)} |");
         md.AppendLine();
         md.AppendLine("| target | measured | met |");
         md.AppendLine("|---|---:|---|");
