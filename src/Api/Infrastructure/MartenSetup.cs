@@ -46,6 +46,11 @@ public static class MartenSetup
                 // The node running a shard records its status and failure in the progression table on every change,
                 // so any node can report it (GET /admin/projections, /health/ready).
                 options.Events.EnableExtendedProgressionTracking = true;
+                // The daemon looks for new events every 100 ms while they keep coming and every 250 ms otherwise (Marten's
+                // defaults: 250 ms and 1 s). The slow interval is also its wait whenever an earlier append is still in
+                // flight (a gap in the sequence), which under load made most of the side-effects subscription's lag.
+                options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
+                options.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(250);
                 options.ApplyProjectionErrorPolicy(sp.GetRequiredService<IOptions<ProjectionsOptions>>().Value.OnApplyError);
 
                 options.ConfigureSessions();
