@@ -28,6 +28,7 @@ namespace EventApi.Bench;
 public static class SideEffectBenchmarks
 {
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
+    private static readonly TimeSpan StatisticsDelay = TimeSpan.FromSeconds(11);
 
     private sealed record Options(
         string Connection,
@@ -55,7 +56,7 @@ public static class SideEffectBenchmarks
 
         var ready = await FirstWebhookAsync(client, sink, options);
         if (ready is null) return 1;
-        var paced = await PacedAsync(client, sink, await CpuMeter.CreateAsync(api.ProcessId, database.Raw), options);
+        var paced = await PacedAsync(client, sink, database, await CpuMeter.CreateAsync(api.ProcessId, database.Raw), options);
         var stages = await StagesAsync(database, paced.Measured.Select(g => g.Id).ToArray());
         var burst = await BurstAsync(client, sink, options, firstIndex: paced.Games.Count + 1);
         var server = await ServerSummaryAsync(client, api.AdminKey);
@@ -73,9 +74,9 @@ public static class SideEffectBenchmarks
     {
         var connection = Environment.GetEnvironmentVariable("EVENTAPI_BENCH_PG");
         var rate = 200.0;
-        var duration = 30.0;
+        var duration = 25.0;
         var warmup = 5.0;
-        var burst = 3000;
+        var burst = 2000;
         var burstClients = 32;
         var drainTimeout = 30.0;
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -99,8 +100,8 @@ public static class SideEffectBenchmarks
                 case "--markdown": markdown = value; i++; break;
                 default:
                     Console.Error.WriteLine(
-                        "usage: side-effects [--connection <npgsql connection string>] [--rate 200] [--duration 30] [--warmup 5] " +
-                        "[--burst 3000] [--burst-clients 32] [--drain-timeout 30] [--set EventApi:SideEffects:<key>=<value>]... " +
+                        "usage: side-effects [--connection <npgsql connection string>] [--rate 200] [--duration 25] [--warmup 5] " +
+                        "[--burst 2000] [--burst-clients 32] [--drain-timeout 30] [--set EventApi:SideEffects:<key>=<value>]... " +
                         "[--markdown docs/benchmarks.md]");
                     return null;
             }
@@ -203,14 +204,17 @@ public static class SideEffectBenchmarks
         List<double> AckLags,
         int Undelivered,
         double Drain,
-        CpuMeter.Usage Cpu);
+        CpuMeter.Usage Cpu,
+        double TransactionsPerGame);
 
-    private static async Task<PacedResult> PacedAsync(HttpClient client, WebhookSink sink, CpuMeter cpuMeter, Options options)
+    private static async Task<PacedResult> PacedAsync(HttpClient client, WebhookSink sink, BenchDatabase database, CpuMeter cpuMeter,
+        Options options)
     {
         var total = (int)Math.Round(options.Rate * options.Duration);
         Console.WriteLine();
         Console.WriteLine($"Paced: {total:N0} games due at {options.Rate:N0}/s for {options.Duration:N0} s (the first {options.Warmup:N0} s warm up).");
         var before = sink.Count;
+        var transactions = await TransactionsAsync(database);
         var origin = DateTimeOffset.UtcNow;
         var phase = Stopwatch.StartNew();
         var playing = new List<Task<Game>>(total);
@@ -230,6 +234,9 @@ public static class SideEffectBenchmarks
         var games = (await Task.WhenAll(playing)).ToList();
         var finished = games.Count(g => g.Finished);
         var drain = await WaitForWebhooksAsync(sink, before + finished, options.DrainTimeout);
+        // An idle backend reports its transactions to the statistics up to 10 s late (PGSTAT_IDLE_INTERVAL).
+        await Task.Delay(StatisticsDelay);
+        transactions = await TransactionsAsync(database) - transactions;
 
         var window = options.Duration - options.Warmup;
         bool InWindow(double t) => t >= options.Warmup && t < options.Duration;
@@ -241,7 +248,7 @@ public static class SideEffectBenchmarks
         var ids = games.Where(g => g.Finished).Select(g => g.Id).ToHashSet();
         var webhookRate = webhooks.Values.Count(w => ids.Contains(w.Body.SessionId) && InWindow((w.At - origin).TotalSeconds)) / window;
         var result = new PacedResult(games, measured, games.Count(g => g.Finished && InWindow(g.FinishedAt)) / window, webhookRate,
-            lags, ackLags, measured.Count - delivered.Count, drain, cpu);
+            lags, ackLags, measured.Count - delivered.Count, drain, cpu, transactions / (double)Math.Max(finished, 1));
 
         var failed = games.Where(g => !g.Finished).ToList();
         Console.WriteLine(
@@ -250,8 +257,17 @@ public static class SideEffectBenchmarks
             $"{result.Undelivered} undelivered after {drain:N1} s");
         Console.WriteLine($"  request latency p50/p99: start {Ms(measured.Select(g => g.StartLatency))}, abandon {Ms(measured.Select(g => g.AbandonLatency))}");
         Console.WriteLine($"  CPU in the window (cores): {cpu}");
-        Console.WriteLine($"  {CpuPerGame(result)}");
+        Console.WriteLine($"  {CpuPerGame(result)}; {result.TransactionsPerGame:F1} PostgreSQL transactions per game");
         return result;
+    }
+
+    /// <summary>Transactions committed and rolled back in the bench's database so far (as the statistics collector has
+    /// them: a backend reports at the end of a transaction, at most a second late).</summary>
+    private static async Task<long> TransactionsAsync(BenchDatabase database)
+    {
+        await using var command = database.Raw.CreateCommand(
+            "select xact_commit + xact_rollback from pg_stat_database where datname = current_database()");
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>Where the lag goes, from the side-effect records: p50 and p99 in ms of the subscription's part (from the
@@ -431,6 +447,7 @@ public static class SideEffectBenchmarks
         md.AppendLine(CultureInfo.InvariantCulture, $"| undelivered (after {F(paced.Drain, "N1")} s) | {paced.Undelivered} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| CPU in the window, cores | {paced.Cpu} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| CPU per game | {CpuPerGame(paced)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| PostgreSQL transactions per game (requests, daemon, dispatcher, background polling) | {F(paced.TransactionsPerGame, "F1")} |");
         md.AppendLine();
         md.AppendLine("| target | measured | met |");
         md.AppendLine("|---|---:|---|");
