@@ -6,10 +6,10 @@
 #   scripts/bench.sh engine                  # the engine's BenchmarkDotNet run only
 #
 # Modes: store (appends, time travel), http (single-move POSTs against a raw INSERT and a trivial GET), daemon (the
-# async daemon's catch-up and rebuilds against a raw read), engine. Each PostgreSQL mode creates its own database,
-# drops it at the end and rewrites its own section of docs/benchmarks.md; the engine's results stay in
-# BenchmarkDotNet.Artifacts (its section of the doc is written by hand). The API modes run the API's Release build as
-# a separate process.
+# async daemon's catch-up and rebuilds against a raw read), side-effects (webhook lag and delivery rate), engine. Each
+# PostgreSQL mode creates its own database, drops it at the end and rewrites its own section of docs/benchmarks.md;
+# the engine's results stay in BenchmarkDotNet.Artifacts (its section of the doc is written by hand). The API modes
+# run the API's Release build as a separate process.
 #
 # EVENTAPI_BENCH_PG names the server (an Npgsql connection string to a database the bench may create databases
 # from); without it, the local cluster of scripts/local-postgres.sh is started if needed.
@@ -18,7 +18,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-modes=(store http daemon engine)
+modes=(store http daemon side-effects engine)
 if [ $# -gt 0 ]; then
   modes=("$1")
   shift

@@ -6,6 +6,7 @@ using EventApi.Bench;
 //   store [options]     appends and time travel against the raw baselines (StoreBenchmarks)
 //   http [options]      single-move POSTs to the API against a raw INSERT and a trivial GET (HttpBenchmarks)
 //   daemon [options]    the async daemon's catch-up and rebuilds against a raw read (DaemonBenchmarks)
+//   side-effects [...]  webhook lag and delivery rate, end to end (SideEffectBenchmarks)
 if (args.Length > 0)
 {
     Func<string[], Task<int>>? mode = args[0] switch
@@ -13,6 +14,7 @@ if (args.Length > 0)
         "store" => StoreBenchmarks.RunAsync,
         "http" => HttpBenchmarks.RunAsync,
         "daemon" => DaemonBenchmarks.RunAsync,
+        "side-effects" => SideEffectBenchmarks.RunAsync,
         _ => null,
     };
     if (mode is not null) return await mode(args[1..]);

@@ -37,6 +37,11 @@ public static class MartenSetup
 
                 var options = new StoreOptions();
                 options.UseEventStoreSettings(connectionString);
+                // The daemon looks for new events every 100 ms while they keep coming and every 250 ms otherwise (Marten's
+                // defaults: 250 ms and 1 s). The slow interval is also its wait whenever an earlier append is still in
+                // flight (a gap in the sequence), which under load made most of the side-effects subscription's lag.
+                options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
+                options.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(250);
                 options.ApplyProjectionErrorPolicy(sp.GetRequiredService<IOptions<ProjectionsOptions>>().Value.OnApplyError);
 
                 options.ConfigureSessions();

@@ -65,7 +65,8 @@ public sealed class SideEffectDispatcher(
         await bus.PublishAsync(new DeliverSideEffects(sessionId));
     }
 
-    /// <summary>One side effect of the session, in one transaction. True when it was delivered and the next may follow.</summary>
+    /// <summary>One side effect of the session, in one transaction. True when it was delivered and others of the session
+    /// were open behind it: the next may follow.</summary>
     private async Task<bool> StepAsync(Guid sessionId, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
@@ -126,7 +127,9 @@ public sealed class SideEffectDispatcher(
             head.NextAttemptAt = now;
             await session.SaveChangesAsync(ct);
             metrics.Delivered(head.Kind, head.LagSeconds.Value);
-            return true;
+            // Nothing else was open, so no transaction is spent finding that out again: a side effect written since comes
+            // with its own wake-up, which the transaction that wrote it published.
+            return open.Count > 1;
         }
 
         RecordFailure(head, result, now);
