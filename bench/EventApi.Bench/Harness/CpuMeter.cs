@@ -11,9 +11,6 @@ namespace EventApi.Bench.Harness;
 /// </summary>
 public sealed class CpuMeter
 {
-    // USER_HZ: the unit of /proc's CPU times on Linux.
-    private const double TicksPerSecond = 100;
-
     private readonly int _api;
     private readonly int? _postmaster;
 
@@ -29,16 +26,15 @@ public sealed class CpuMeter
     {
         await using var command = database.CreateCommand("select pg_backend_pid()");
         var backend = (int)(await command.ExecuteScalarAsync())!;
-        var local = File.Exists($"/proc/{backend}/comm") && File.ReadAllText($"/proc/{backend}/comm").Trim() == "postgres";
-        var postmaster = local && Stat(backend) is { } stat ? int.Parse(stat[1], CultureInfo.InvariantCulture) : (int?)null;
+        var postmaster = ProcessCpu.Describe(backend) is ("postgres", var parent) ? parent : (int?)null;
         return new CpuMeter(apiProcess, postmaster);
     }
 
     /// <summary>Cumulative CPU seconds now.</summary>
     public Sample Take() => new(
         Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency,
-        MachineBusy(),
-        Seconds(_api) ?? 0,
+        ProcessCpu.MachineBusy().TotalSeconds,
+        ProcessCpu.Describe(_api) is null ? 0 : ProcessCpu.Of(_api).TotalSeconds,
         Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,
         PostgresProcesses());
 
@@ -67,51 +63,8 @@ public sealed class CpuMeter
             (Postgres is { } postgres ? $"PostgreSQL {postgres:F2}, other work {Other:F2}" : $"other work (PostgreSQL included) {Other:F2}");
     }
 
-    private Dictionary<int, double> PostgresProcesses()
-    {
-        var times = new Dictionary<int, double>();
-        if (_postmaster is not { } postmaster) return times;
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            if (Stat(pid) is not { } stat) continue;
-            if (pid != postmaster && stat[1] != postmaster.ToString(CultureInfo.InvariantCulture)) continue;
-            times[pid] = Seconds(stat);
-        }
-
-        return times;
-    }
-
-    // "cpu  user nice system idle iowait irq softirq steal ...": busy is everything but idle and iowait.
-    private static double MachineBusy()
-    {
-        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]
-            .Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
-        return (fields.Take(8).Sum() - fields[3] - fields[4]) / TicksPerSecond;
-    }
-
-    private static double? Seconds(int pid) => Stat(pid) is { } stat ? Seconds(stat) : null;
-
-    // utime and stime: the 14th and 15th fields of /proc/<pid>/stat, the 12th and 13th after the command.
-    private static double Seconds(string[] stat) =>
-        (double.Parse(stat[11], CultureInfo.InvariantCulture) + double.Parse(stat[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
-
-    /// <summary>The fields of <c>/proc/&lt;pid&gt;/stat</c> after the command (state, ppid, ...); null when the process is
-    /// gone or not visible.</summary>
-    private static string[]? Stat(int pid)
-    {
-        try
-        {
-            var text = File.ReadAllText($"/proc/{pid}/stat");
-            return text[(text.LastIndexOf(')') + 2)..].Split(' ');
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    private Dictionary<int, double> PostgresProcesses() =>
+        _postmaster is { } postmaster
+            ? ProcessCpu.OfEach(postmaster).ToDictionary(p => p.Key, p => p.Value.TotalSeconds)
+            : [];
 }

@@ -25,14 +25,32 @@ public static class ProcessCpu
     public static TimeSpan OfTree(int pid)
     {
         var root = Stat(pid) ?? throw new InvalidOperationException($"No process {pid}.");
-        var ticks = root.UserTicks + root.SystemTicks + root.ReapedChildrenTicks;
+        return Ticks(root.ReapedChildrenTicks) + OfEach(pid).Values.Aggregate(TimeSpan.Zero, (sum, cpu) => sum + cpu);
+    }
+
+    /// <summary>
+    /// The CPU time of a process and of each child still running, by process id: what a comparison of two moments needs
+    /// to leave out the children that came or went in between.
+    /// </summary>
+    public static Dictionary<int, TimeSpan> OfEach(int pid)
+    {
+        var times = new Dictionary<int, TimeSpan>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), CultureInfo.InvariantCulture, out var child)) continue;
-            if (Stat(child) is { } stat && stat.ParentId == pid) ticks += stat.UserTicks + stat.SystemTicks;
+            if (!int.TryParse(Path.GetFileName(dir), CultureInfo.InvariantCulture, out var id)) continue;
+            if (Stat(id) is { } stat && (id == pid || stat.ParentId == pid)) times[id] = Ticks(stat.UserTicks + stat.SystemTicks);
         }
 
-        return Ticks(ticks);
+        return times;
+    }
+
+    /// <summary>The CPU time the whole machine was busy since it started: every state but idle and waiting for I/O.</summary>
+    public static TimeSpan MachineBusy()
+    {
+        // "cpu  user nice system idle iowait irq softirq steal ...".
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        return Ticks(fields.Take(8).Sum() - fields[3] - fields[4]);
     }
 
     /// <summary>The name (<c>comm</c>) and parent of a process on this machine, or null if there is no such process here.</summary>
