@@ -1,3 +1,4 @@
+using System.Data.Common;
 using EventApi.Api.Features.Achievements;
 using EventApi.Api.Features.Claims;
 using EventApi.Api.Features.Leaderboards;
@@ -6,7 +7,6 @@ using EventApi.Api.Features.SideEffects;
 using EventApi.Api.Features.Statistics;
 using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Api.Infrastructure.Idempotency;
-using System.Data.Common;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
