@@ -379,13 +379,13 @@ public static class DaemonBenchmarks
     {
         Console.WriteLine();
         Console.WriteLine($"Catch-up: starting the API; every shard from zero to sequence {lastSequence:N0}.");
-        var cpu = await CpuMeter.StartAsync(database.Raw);
+        var cpu = await CpuMeter.StartAsync(database);
         var watch = Stopwatch.StartNew();
         var api = await ApiHost.StartAsync(database.ConnectionString, settings);
         try
         {
             var listening = watch.Elapsed;
-            var startUpCpu = CpuMeter.Process(api.ProcessId);
+            var startUpCpu = ProcessCpu.Of(api.ProcessId).TotalSeconds;
             using var client = AdminClient(api);
             TimeSpan? first = null;
             var reached = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
@@ -415,7 +415,7 @@ public static class DaemonBenchmarks
             }
 
             var done = watch.Elapsed;
-            var (machine, apiCpu, postgres) = await cpu.StopAsync(api.ProcessId);
+            var (machine, apiCpu, postgres) = cpu.Stop(api.ProcessId);
             var result = new CatchUpResult(listening, first ?? done, done,
                 reached.OrderBy(r => r.Value).Select(r => new ShardResult(r.Key, r.Value)).ToArray(), machine, startUpCpu, apiCpu, postgres);
             foreach (var shard in result.Shards)
@@ -532,63 +532,27 @@ public static class DaemonBenchmarks
     /// </summary>
     private sealed class CpuMeter
     {
-        private static readonly double TicksPerSecond = 100;
-
-        private readonly double _machine;
+        private readonly TimeSpan _machine;
         private readonly int? _postmaster;
-        private readonly double _postgres;
+        private readonly TimeSpan _postgres;
 
-        private CpuMeter(double machine, int? postmaster, double postgres)
+        private CpuMeter(TimeSpan machine, int? postmaster, TimeSpan postgres)
         {
             _machine = machine;
             _postmaster = postmaster;
             _postgres = postgres;
         }
 
-        public static async Task<CpuMeter> StartAsync(NpgsqlDataSource raw)
+        public static async Task<CpuMeter> StartAsync(BenchDatabase database)
         {
-            await using var command = raw.CreateCommand("SELECT pg_backend_pid()");
-            var backend = (int)(await command.ExecuteScalarAsync())!;
-            int? postmaster = Stat(backend) is { } stat ? int.Parse(stat[1], CultureInfo.InvariantCulture) : null;
-            return new CpuMeter(MachineBusy(), postmaster, postmaster is { } p ? Server(p) : 0);
+            var postmaster = await database.LocalServerProcessAsync();
+            return new CpuMeter(ProcessCpu.MachineBusy(), postmaster, postmaster is { } p ? ProcessCpu.OfTree(p) : TimeSpan.Zero);
         }
 
         /// <summary>Machine, API and PostgreSQL CPU seconds since the start (PostgreSQL: null when it is not local).</summary>
-        public Task<(double Machine, double Api, double? Postgres)> StopAsync(int apiProcess) =>
-            Task.FromResult((MachineBusy() - _machine, Process(apiProcess), _postmaster is { } p ? Server(p) - _postgres : (double?)null));
-
-        private static double MachineBusy()
-        {
-            // cpu  user nice system idle iowait irq softirq steal ...
-            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]
-                .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
-            return (fields.Take(8).Sum() - fields[3] - fields[4]) / TicksPerSecond;
-        }
-
-        /// <summary>The CPU seconds of a process so far (0 when there is no such process).</summary>
-        public static double Process(int pid) => Stat(pid) is { } stat
-            ? (long.Parse(stat[11], CultureInfo.InvariantCulture) + long.Parse(stat[12], CultureInfo.InvariantCulture)) / TicksPerSecond
-            : 0;
-
-        private static double Server(int postmaster) => Process(postmaster) + Directory.EnumerateDirectories("/proc")
-            .Select(d => int.TryParse(Path.GetFileName(d), CultureInfo.InvariantCulture, out var pid) ? pid : 0)
-            .Where(pid => pid > 0 && Stat(pid) is { } stat && stat[1] == postmaster.ToString(CultureInfo.InvariantCulture))
-            .Sum(Process);
-
-        /// <summary>The fields of /proc/{pid}/stat after the command name: [0] state, [1] parent, ... [11] utime,
-        /// [12] stime; null when there is no such process.</summary>
-        private static string[]? Stat(int pid)
-        {
-            try
-            {
-                var text = File.ReadAllText($"/proc/{pid}/stat");
-                return text[(text.LastIndexOf(')') + 2)..].Split(' ');
-            }
-            catch (IOException)
-            {
-                return null;
-            }
-        }
+        public (double Machine, double Api, double? Postgres) Stop(int apiProcess) =>
+            ((ProcessCpu.MachineBusy() - _machine).TotalSeconds, ProcessCpu.Of(apiProcess).TotalSeconds,
+                _postmaster is { } p ? (ProcessCpu.OfTree(p) - _postgres).TotalSeconds : null);
     }
 
     // ---- Report ----------------------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ public static class HttpBenchmarks
         await using var api = await ApiHost.StartAsync(database.ConnectionString);
         Console.WriteLine($"API started at {api.Address} ({total.Elapsed.TotalSeconds:F1} s).");
         using var client = api.CreateClient();
-        var cpu = new CpuMeter(api.ProcessId, await PostgresServerAsync(database));
+        var cpu = new CpuMeter(api.ProcessId, await database.LocalServerProcessAsync());
 
         var sessions = new SessionPool(client);
         await sessions.TopUpAsync(options.Sessions);
@@ -250,16 +250,6 @@ public static class HttpBenchmarks
             ProcessCpu.Of(api),
             postgresServer is { } server ? ProcessCpu.OfTree(server) : null,
             ProcessCpu.Of(Environment.ProcessId));
-    }
-
-    /// <summary>The PostgreSQL server's main process when it runs on this machine: the parent of this connection's backend.</summary>
-    private static async Task<int?> PostgresServerAsync(BenchDatabase database)
-    {
-        await using var command = database.Raw.CreateCommand("SELECT pg_backend_pid()");
-        var backend = (int)(await command.ExecuteScalarAsync())!;
-        return ProcessCpu.Describe(backend) is ("postgres", var server) && ProcessCpu.Describe(server) is ("postgres", _)
-            ? server
-            : null;
     }
 
     /// <summary>Waits until every async projection and subscription has processed every event the moves appended.</summary>

@@ -56,7 +56,7 @@ public static class SideEffectBenchmarks
 
         var ready = await FirstWebhookAsync(client, sink, options);
         if (ready is null) return 1;
-        var paced = await PacedAsync(client, sink, database, await CpuMeter.CreateAsync(api.ProcessId, database.Raw), options);
+        var paced = await PacedAsync(client, sink, database, await CpuMeter.CreateAsync(api.ProcessId, database), options);
         var stages = await StagesAsync(database, paced.Measured.Select(g => g.Id).ToArray());
         var burst = await BurstAsync(client, sink, options, firstIndex: paced.Games.Count + 1);
         var server = await ServerSummaryAsync(client, api.AdminKey);

@@ -68,6 +68,19 @@ public sealed class BenchDatabase : IAsyncDisposable
             ? " With durability off, the figures are CPU and round-trip costs, not disk flushes."
             : "");
 
+    /// <summary>
+    /// The PostgreSQL server's main process (the postmaster) when it runs on this machine: the parent of the backend
+    /// serving a connection to this database. Null when the server is elsewhere.
+    /// </summary>
+    public async Task<int?> LocalServerProcessAsync()
+    {
+        await using var command = Raw.CreateCommand("SELECT pg_backend_pid()");
+        var backend = (int)(await command.ExecuteScalarAsync())!;
+        return ProcessCpu.Describe(backend) is ("postgres", var server) && ProcessCpu.Describe(server) is ("postgres", _)
+            ? server
+            : null;
+    }
+
     public Task ExecuteAsync(string sql) => ExecuteAsync(Raw, sql);
 
     /// <summary>

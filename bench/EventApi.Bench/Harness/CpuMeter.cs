@@ -20,15 +20,10 @@ public sealed class CpuMeter
         _postmaster = postmaster;
     }
 
-    /// <summary>A meter for the API process and, if the server is local, the PostgreSQL server behind
-    /// <paramref name="database"/> (the parent of a backend serving it).</summary>
-    public static async Task<CpuMeter> CreateAsync(int apiProcess, NpgsqlDataSource database)
-    {
-        await using var command = database.CreateCommand("select pg_backend_pid()");
-        var backend = (int)(await command.ExecuteScalarAsync())!;
-        var postmaster = ProcessCpu.Describe(backend) is ("postgres", var parent) ? parent : (int?)null;
-        return new CpuMeter(apiProcess, postmaster);
-    }
+    /// <summary>A meter for the API process and, if it runs on this machine, the PostgreSQL server of
+    /// <paramref name="database"/>.</summary>
+    public static async Task<CpuMeter> CreateAsync(int apiProcess, BenchDatabase database) =>
+        new(apiProcess, await database.LocalServerProcessAsync());
 
     /// <summary>Cumulative CPU seconds now.</summary>
     public Sample Take() => new(
