@@ -363,8 +363,9 @@ public static class DaemonBenchmarks
         double ApiCpuSeconds,
         double? PostgresCpuSeconds)
     {
-        /// <summary>The session timelines the catch-up wrote: how many, and their JSON's average and largest size.</summary>
-        public (long Count, double AverageBytes, int MaxBytes) Timelines { get; init; }
+        /// <summary>The session timelines the catch-up wrote: how many heads and frames, and the JSON's average and
+        /// largest size of each.</summary>
+        public ((long Count, double AverageBytes, int MaxBytes) Heads, (long Count, double AverageBytes, int MaxBytes) Frames) Timelines { get; init; }
 
         /// <summary>From the first progress seen to the last shard at the mark: the daemon's work without the start-up.</summary>
         public TimeSpan Working => Done - FirstProgress;
@@ -430,13 +431,21 @@ public static class DaemonBenchmarks
                 $"{lastSequence / result.Working.TotalSeconds:N0} from the first progress. CPU: machine {machine:F1} s, " +
                 $"API {apiCpu:F1} s ({startUpCpu:F1} s of it until it listened), PostgreSQL {(postgres is { } p ? $"{p:F1} s" : "n/a")}.");
             await Verify(client, workload);
-            await using var sizes = database.Raw.CreateCommand(
-                "SELECT count(*), coalesce(avg(octet_length(data::text)), 0)::float8, coalesce(max(octet_length(data::text)), 0) FROM mt_doc_sessiontimeline");
-            await using var reader = await sizes.ExecuteReaderAsync();
-            await reader.ReadAsync();
-            result = result with { Timelines = (reader.GetInt64(0), reader.GetDouble(1), reader.GetInt32(2)) };
-            Console.WriteLine($"  {result.Timelines.Count:N0} timelines, {result.Timelines.AverageBytes:N0} bytes of JSON on average, at most {result.Timelines.MaxBytes:N0}.");
+            result = result with { Timelines = (await Sizes("mt_doc_sessiontimeline"), await Sizes("mt_doc_sessiontimelineframe")) };
+            var (heads, frames) = result.Timelines;
+            Console.WriteLine(
+                $"  {heads.Count:N0} timeline heads, {heads.AverageBytes:N0} bytes of JSON on average, at most {heads.MaxBytes:N0}; " +
+                $"{frames.Count:N0} frames, {frames.AverageBytes:N0} bytes on average, at most {frames.MaxBytes:N0}.");
             return (api, result);
+
+            async Task<(long, double, int)> Sizes(string table)
+            {
+                await using var sizes = database.Raw.CreateCommand(
+                    $"SELECT count(*), coalesce(avg(octet_length(data::text)), 0)::float8, coalesce(max(octet_length(data::text)), 0) FROM {table}");
+                await using var reader = await sizes.ExecuteReaderAsync();
+                await reader.ReadAsync();
+                return (reader.GetInt64(0), reader.GetDouble(1), reader.GetInt32(2));
+            }
         }
         catch
         {
@@ -624,8 +633,9 @@ public static class DaemonBenchmarks
             $"CPU over the catch-up ({F(catchUp.Done.TotalSeconds, "F1")} s of {Environment.ProcessorCount} cores): machine {F(catchUp.MachineCpuSeconds, "F1")} s, " +
             $"the API's process {F(catchUp.ApiCpuSeconds, "F1")} s ({F(catchUp.ApiStartUpCpuSeconds, "F1")} s of it until it listened), {postgres}.");
         md.AppendLine(CultureInfo.InvariantCulture,
-            $"The session timelines ({F(catchUp.Timelines.Count, "N0")}) hold {F(catchUp.Timelines.AverageBytes, "N0")} bytes of JSON on average, " +
-            $"{F(catchUp.Timelines.MaxBytes, "N0")} at most; a batch writes every timeline it touches whole.");
+            $"The session timelines ({F(catchUp.Timelines.Heads.Count, "N0")}) have heads of {F(catchUp.Timelines.Heads.AverageBytes, "N0")} bytes of JSON on average " +
+            $"({F(catchUp.Timelines.Heads.MaxBytes, "N0")} at most), which a batch rewrites, and {F(catchUp.Timelines.Frames.Count, "N0")} frames of " +
+            $"{F(catchUp.Timelines.Frames.AverageBytes, "N0")} bytes on average ({F(catchUp.Timelines.Frames.MaxBytes, "N0")} at most), each written once.");
         md.AppendLine();
         md.AppendLine("| measure | events/s | ratio to baseline | target | met |");
         md.AppendLine("|---|---:|---:|---|---|");

@@ -1,7 +1,10 @@
 using EventApi.Domain.Game;
 using EventApi.Domain.Sessions;
 using JasperFx.Events;
-using Marten.Events.Aggregation;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Events.Projections;
 
 namespace EventApi.Projections.Timelines;
 
@@ -22,21 +25,56 @@ public sealed record TimelineFrame(
     int Score,
     Board Board);
 
-/// <summary>A session's replay timeline: the starting board and one frame per move, so a client can scrub through
-/// a game without the rules.</summary>
+/// <summary>The head of a session's timeline: where it starts and where its last frame left the game, which is all
+/// the next move needs. Its frames are documents of their own (<see cref="SessionTimelineFrame"/>), so the head stays
+/// the same size however long the game gets.</summary>
 public sealed class SessionTimeline
 {
     public Guid Id { get; set; }
 
-    /// <summary>The stream version this timeline has reached; Marten sets it.</summary>
+    /// <summary>The stream version of the last event the timeline has taken.</summary>
     public long Version { get; set; }
 
     public Board Start { get; set; }
-    public List<TimelineFrame> Frames { get; set; } = [];
+
+    /// <summary>The board after the last frame (the start before the first move).</summary>
+    public Board Board { get; set; }
+
+    public int Score { get; set; }
+    public int MoveCount { get; set; }
+
+    public static SessionTimeline Begin(Guid id, long version, SessionStarted started)
+    {
+        var start = default(Board);
+        foreach (var tile in started.Spawned) start.Place(tile);
+        return new SessionTimeline { Id = id, Version = version, Start = start, Board = start };
+    }
+
+    /// <summary>Replays a recorded move with the engine (no generator involved) and returns its frame.</summary>
+    public TimelineFrame Advance(long version, TilesMoved moved)
+    {
+        var after = Engine.Replay(new GameState(Board, default, Score, MoveCount), moved.Direction, moved.Spawned);
+        (Version, Board, Score, MoveCount) = (version, after.Board, after.Score, after.MoveCount);
+        return new TimelineFrame(version, moved.Direction, moved.Merged, moved.ScoreGained, moved.Spawned, after.Score, after.Board);
+    }
 }
 
-/// <summary>Builds timelines with the engine's own replay of a recorded move (no generator involved).</summary>
-public sealed class SessionTimelineProjection : SingleStreamProjection<SessionTimeline, Guid>
+/// <summary>One frame of a session's timeline, written once, when the daemon takes the move.</summary>
+/// <param name="Id"><c>{sessionId}:{version}</c>: a move applied again lands on the same document.</param>
+/// <param name="SessionId">The session, a duplicated and indexed column for the timeline's query.</param>
+/// <param name="Frame">The frame as the timeline returns it.</param>
+public sealed record SessionTimelineFrame(string Id, Guid SessionId, TimelineFrame Frame)
+{
+    public static SessionTimelineFrame For(Guid sessionId, TimelineFrame frame) => new($"{sessionId}:{frame.Version}", sessionId, frame);
+}
+
+/// <summary>
+/// Builds timelines so that a move costs the same whatever the length of the game: it appends one frame document
+/// and rewrites the session's small head, once per batch. The head carries a session's state from one batch to the
+/// next; an event at or below the head's version was taken already and is passed over, so a page applied again
+/// writes nothing new.
+/// </summary>
+public sealed class SessionTimelineProjection : ProjectionBase, IProjection
 {
     public const string ProjectionName = "session-timeline";
 
@@ -45,24 +83,44 @@ public sealed class SessionTimelineProjection : SingleStreamProjection<SessionTi
         Name = ProjectionName;
         IncludeType<SessionStarted>();
         IncludeType<TilesMoved>();
+        Options.DeleteViewTypeOnTeardown<SessionTimeline>();
+        Options.DeleteViewTypeOnTeardown<SessionTimelineFrame>();
     }
 
-    public override SessionTimeline? Evolve(SessionTimeline? snapshot, Guid id, IEvent e)
+    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        switch (e.Data)
+        var heads = (await operations.LoadManyAsync<SessionTimeline>(cancellation, events.Select(e => e.StreamId).Distinct()))
+            .ToDictionary(h => h.Id);
+        var touched = new HashSet<Guid>();
+        var frames = new List<SessionTimelineFrame>();
+        foreach (var e in events)
         {
-            case SessionStarted started:
-                var start = default(Board);
-                foreach (var tile in started.Spawned) start.Place(tile);
-                return new SessionTimeline { Id = id, Start = start };
-            case TilesMoved moved when snapshot is not null:
-                var last = snapshot.Frames.Count == 0 ? null : snapshot.Frames[^1];
-                var before = new GameState(last?.Board ?? snapshot.Start, default, last?.Score ?? 0, snapshot.Frames.Count);
-                var after = Engine.Replay(before, moved.Direction, moved.Spawned);
-                snapshot.Frames.Add(new TimelineFrame(e.Version, moved.Direction, moved.Merged, moved.ScoreGained, moved.Spawned, after.Score, after.Board));
-                return snapshot;
-            default:
-                return snapshot;
+            try
+            {
+                var head = heads.GetValueOrDefault(e.StreamId);
+                if (head is not null && e.Version <= head.Version) continue;
+                switch (e.Data)
+                {
+                    case SessionStarted started:
+                        heads[e.StreamId] = SessionTimeline.Begin(e.StreamId, e.Version, started);
+                        break;
+                    case TilesMoved moved when head is not null:
+                        frames.Add(SessionTimelineFrame.For(e.StreamId, head.Advance(e.Version, moved)));
+                        break;
+                    default:
+                        continue;
+                }
+
+                touched.Add(e.StreamId);
+            }
+            catch (Exception ex) when (!ProjectionExceptions.IsExceptionTransient(ex))
+            {
+                // As Marten's own projections do: the daemon's error policy dead-letters the event or pauses on it.
+                throw new ApplyEventException(e, ex);
+            }
         }
+
+        if (frames.Count > 0) operations.Store(frames.ToArray());
+        if (touched.Count > 0) operations.Store(touched.Select(id => heads[id]).ToArray());
     }
 }

@@ -1,3 +1,4 @@
+using EventApi.Domain.Game;
 using EventApi.Integration.Infrastructure;
 using EventApi.Projections.Leaderboards;
 using EventApi.Projections.Statistics;
@@ -21,6 +22,7 @@ public sealed class RebuildTests(ApiFactory api) : ApiTest(api)
         { PlayerStatisticsProjection.ProjectionName, typeof(PlayerStatistics) },
         { FinishedGameProjection.ProjectionName, typeof(FinishedGame) },
         { SessionTimelineProjection.ProjectionName, typeof(SessionTimeline) },
+        { SessionTimelineProjection.ProjectionName, typeof(SessionTimelineFrame) },
     };
 
     [Theory]
@@ -38,6 +40,27 @@ public sealed class RebuildTests(ApiFactory api) : ApiTest(api)
         await daemon.RebuildProjectionAsync(projection, TimeSpan.FromSeconds(60), CancellationToken.None);
 
         (await Documents(document)).ShouldBe(incremental);
+    }
+
+    [Fact]
+    public async Task rebuilding_the_timelines_first_deletes_the_heads_and_frames_built_before()
+    {
+        await Games.PlayAsync(Client, "alice", 1, randomSeed: 1, maxMoves: 5);
+        await Api.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+        var stray = Guid.NewGuid();
+        await using (var session = Api.Store.LightweightSession())
+        {
+            session.Store(new SessionTimeline { Id = stray, Version = 2 });
+            session.Store(SessionTimelineFrame.For(stray, new TimelineFrame(2, Direction.Up, [], 0, new Tile(0, 0, 2), 0, default)));
+            await session.SaveChangesAsync();
+        }
+
+        var daemon = Api.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
+        await daemon.RebuildProjectionAsync(SessionTimelineProjection.ProjectionName, TimeSpan.FromSeconds(60), CancellationToken.None);
+
+        await using var query = Api.Store.QuerySession();
+        (await query.LoadAsync<SessionTimeline>(stray)).ShouldBeNull();
+        (await query.Query<SessionTimelineFrame>().Where(f => f.SessionId == stray).CountAsync()).ShouldBe(0);
     }
 
     private async Task<List<string>> Documents(Type document)

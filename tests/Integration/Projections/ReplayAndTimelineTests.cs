@@ -104,6 +104,44 @@ public sealed class ReplayAndTimelineTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task a_timeline_built_over_several_daemon_batches_carries_on_from_where_each_left_off()
+    {
+        const uint seed = 4242;
+        var started = await Client.StartAsync("alice", seed);
+        var engine = Engine.Start(seed, out _, out _);
+        var random = new Random(5);
+        var expected = new List<(int Score, int[][] Board)>();
+
+        // Each request's moves reach the daemon in a batch of their own: the next batch starts from the stored head.
+        for (var request = 0; request < 4 && !engine.Over; request++)
+        {
+            var moves = new List<string>();
+            while (moves.Count < 6 && !engine.Over)
+            {
+                var direction = (Direction)random.Next(4);
+                if (!Engine.TryMove(ref engine, direction, [], out _)) continue;
+                moves.Add(direction.ToString().ToLowerInvariant());
+                expected.Add((engine.Score, engine.Board.ToRows()));
+            }
+
+            var view = await Client.MoveOkAsync(started.Id, started.Token, [.. moves]);
+            await Api.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+
+            using var document = JsonDocument.Parse(await Client.GetStringAsync($"/sessions/{started.Id}/timeline"));
+            var data = document.RootElement.GetProperty("data");
+            data.GetProperty("version").GetInt64().ShouldBe(view.Version);
+            var frames = data.GetProperty("frames").EnumerateArray().ToArray();
+            frames.Length.ShouldBe(expected.Count);
+            for (var i = 0; i < frames.Length; i++)
+            {
+                frames[i].GetProperty("version").GetInt64().ShouldBe(i + 2);
+                frames[i].GetProperty("score").GetInt32().ShouldBe(expected[i].Score);
+                frames[i].GetProperty("board").Deserialize<int[][]>().ShouldBe(expected[i].Board);
+            }
+        }
+    }
+
+    [Fact]
     public async Task the_timeline_of_an_unknown_session_is_a_404_problem()
     {
         using var response = await Client.GetAsync($"/sessions/{Guid.NewGuid()}/timeline");

@@ -20,7 +20,8 @@ public static class SessionsFeature
         options.Events.AddEventType<SessionAbandoned>();
 
         options.Projections.Add<SessionViewProjection>(ProjectionLifecycle.Inline);
-        options.Projections.Add<SessionTimelineProjection>(ProjectionLifecycle.Async, ProjectionsSetup.LargeBatches);
+        options.Projections.Add(new SessionTimelineProjection(), ProjectionLifecycle.Async, asyncConfiguration: ProjectionsSetup.LargeBatches);
+        options.Schema.For<SessionTimelineFrame>().Duplicate(f => f.SessionId);
         options.Schema.For<SessionAccess>();
         return options;
     }
