@@ -380,7 +380,9 @@ public static class DaemonBenchmarks
     {
         Console.WriteLine();
         Console.WriteLine($"Catch-up: starting the API; every shard from zero to sequence {lastSequence:N0}.");
-        var cpu = await CpuMeter.StartAsync(database);
+        // The API's process does not exist yet: its CPU is all it has used, read from the process at the end.
+        var cpu = await CpuMeter.CreateAsync(database);
+        var cpuAtStart = cpu.Take();
         var watch = Stopwatch.StartNew();
         var api = await ApiHost.StartAsync(database.ConnectionString, settings);
         try
@@ -416,7 +418,8 @@ public static class DaemonBenchmarks
             }
 
             var done = watch.Elapsed;
-            var (machine, apiCpu, postgres) = cpu.Stop(api.ProcessId);
+            var spent = cpu.Take() - cpuAtStart;
+            var (machine, apiCpu, postgres) = (spent.Machine.TotalSeconds, ProcessCpu.Of(api.ProcessId).TotalSeconds, spent.Postgres?.TotalSeconds);
             var result = new CatchUpResult(listening, first ?? done, done,
                 reached.OrderBy(r => r.Value).Select(r => new ShardResult(r.Key, r.Value)).ToArray(), machine, startUpCpu, apiCpu, postgres);
             foreach (var shard in result.Shards)
@@ -531,37 +534,6 @@ public static class DaemonBenchmarks
         }
 
         return results;
-    }
-
-    // ---- CPU -------------------------------------------------------------------------------------------------
-
-    /// <summary>
-    /// CPU seconds over the catch-up, from /proc: the whole machine (shared with whatever else runs), the API's
-    /// process, and the PostgreSQL server's processes (the postmaster and its children) when it runs on this machine.
-    /// </summary>
-    private sealed class CpuMeter
-    {
-        private readonly TimeSpan _machine;
-        private readonly int? _postmaster;
-        private readonly TimeSpan _postgres;
-
-        private CpuMeter(TimeSpan machine, int? postmaster, TimeSpan postgres)
-        {
-            _machine = machine;
-            _postmaster = postmaster;
-            _postgres = postgres;
-        }
-
-        public static async Task<CpuMeter> StartAsync(BenchDatabase database)
-        {
-            var postmaster = await database.LocalServerProcessAsync();
-            return new CpuMeter(ProcessCpu.MachineBusy(), postmaster, postmaster is { } p ? ProcessCpu.OfTree(p) : TimeSpan.Zero);
-        }
-
-        /// <summary>Machine, API and PostgreSQL CPU seconds since the start (PostgreSQL: null when it is not local).</summary>
-        public (double Machine, double Api, double? Postgres) Stop(int apiProcess) =>
-            ((ProcessCpu.MachineBusy() - _machine).TotalSeconds, ProcessCpu.Of(apiProcess).TotalSeconds,
-                _postmaster is { } p ? (ProcessCpu.OfTree(p) - _postgres).TotalSeconds : null);
     }
 
     // ---- Report ----------------------------------------------------------------------------------------------

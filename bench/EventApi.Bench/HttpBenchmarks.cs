@@ -50,7 +50,7 @@ public static class HttpBenchmarks
         await using var api = await ApiHost.StartAsync(database.ConnectionString);
         Console.WriteLine($"API started at {api.Address} ({total.Elapsed.TotalSeconds:F1} s).");
         using var client = api.CreateClient();
-        var cpu = new CpuMeter(api.ProcessId, await database.LocalServerProcessAsync());
+        var cpu = await CpuMeter.CreateAsync(database, api.ProcessId);
 
         var sessions = new SessionPool(client);
         await sessions.TopUpAsync(options.Sessions);
@@ -186,7 +186,7 @@ public static class HttpBenchmarks
             var cpuAtStart = Task.Run(async () =>
             {
                 await Task.Delay(warmUp);
-                return cpu.Sample();
+                return cpu.Take();
             });
             var loops = workers.Select(worker => Task.Run(async () =>
             {
@@ -203,7 +203,7 @@ public static class HttpBenchmarks
                 return (latencies, lastAnswer);
             })).ToArray();
             var done = await Task.WhenAll(loops);
-            var cpuAtEnd = cpu.Sample();
+            var cpuAtEnd = cpu.Take();
             return new Measurement(done.SelectMany(d => d.latencies).ToList(),
                 Stopwatch.GetElapsedTime(windowStart, done.Max(d => d.lastAnswer)), cpuAtEnd - await cpuAtStart);
         }
@@ -227,29 +227,9 @@ public static class HttpBenchmarks
         public Result(string @case, int concurrency, Measurement m)
             : this(@case, concurrency, m.Latencies.Count, m.Latencies.Count / m.Elapsed.TotalSeconds,
                 Percentile(m.Latencies, 50), Percentile(m.Latencies, 95), Percentile(m.Latencies, 99),
-                m.Cpu / m.Latencies.Count, m.Cpu.Total / m.Elapsed)
+                m.Cpu / m.Latencies.Count, m.Cpu.Processes / m.Elapsed)
         {
         }
-    }
-
-    /// <summary>CPU time of the API process, of the PostgreSQL server (null when it is not on this machine) and of the bench.</summary>
-    private sealed record CpuTimes(TimeSpan Api, TimeSpan? Postgres, TimeSpan Bench)
-    {
-        public TimeSpan Total => Api + (Postgres ?? TimeSpan.Zero) + Bench;
-
-        public static CpuTimes operator -(CpuTimes end, CpuTimes start) =>
-            new(end.Api - start.Api, end.Postgres - start.Postgres, end.Bench - start.Bench);
-
-        public static CpuTimes operator /(CpuTimes times, int count) =>
-            new(times.Api / count, times.Postgres / count, times.Bench / count);
-    }
-
-    private sealed class CpuMeter(int api, int? postgresServer)
-    {
-        public CpuTimes Sample() => new(
-            ProcessCpu.Of(api),
-            postgresServer is { } server ? ProcessCpu.OfTree(server) : null,
-            ProcessCpu.Of(Environment.ProcessId));
     }
 
     /// <summary>Waits until every async projection and subscription has processed every event the moves appended.</summary>

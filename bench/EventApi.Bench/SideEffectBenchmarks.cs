@@ -56,7 +56,7 @@ public static class SideEffectBenchmarks
 
         var ready = await FirstWebhookAsync(client, sink, options);
         if (ready is null) return 1;
-        var paced = await PacedAsync(client, sink, database, await CpuMeter.CreateAsync(api.ProcessId, database), options);
+        var paced = await PacedAsync(client, sink, database, await CpuMeter.CreateAsync(database, api.ProcessId), options);
         var stages = await StagesAsync(database, paced.Measured.Select(g => g.Id).ToArray());
         var burst = await BurstAsync(client, sink, options, firstIndex: paced.Games.Count + 1);
         var server = await ServerSummaryAsync(client, api.AdminKey);
@@ -204,7 +204,7 @@ public static class SideEffectBenchmarks
         List<double> AckLags,
         int Undelivered,
         double Drain,
-        CpuMeter.Usage Cpu,
+        CpuUsage Cpu,
         double TransactionsPerGame);
 
     private static async Task<PacedResult> PacedAsync(HttpClient client, WebhookSink sink, BenchDatabase database, CpuMeter cpuMeter,
@@ -218,7 +218,7 @@ public static class SideEffectBenchmarks
         var origin = DateTimeOffset.UtcNow;
         var phase = Stopwatch.StartNew();
         var playing = new List<Task<Game>>(total);
-        CpuMeter.Sample? windowStart = null;
+        CpuTimes? windowStart = null;
         for (var i = 0; i < total; i++)
         {
             var due = i / options.Rate;
@@ -230,7 +230,7 @@ public static class SideEffectBenchmarks
 
         var rest = options.Duration - phase.Elapsed.TotalSeconds;
         if (rest > 0) await Task.Delay(TimeSpan.FromSeconds(rest));
-        var cpu = cpuMeter.Take() - (windowStart ?? cpuMeter.Take());
+        var cpu = (cpuMeter.Take() - (windowStart ?? cpuMeter.Take())).Cores;
         var games = (await Task.WhenAll(playing)).ToList();
         var finished = games.Count(g => g.Finished);
         var drain = await WaitForWebhooksAsync(sink, before + finished, options.DrainTimeout);
