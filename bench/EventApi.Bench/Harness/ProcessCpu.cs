@@ -25,23 +25,14 @@ public static class ProcessCpu
     public static TimeSpan OfTree(int pid)
     {
         var root = Stat(pid) ?? throw new InvalidOperationException($"No process {pid}.");
-        return Ticks(root.ReapedChildrenTicks) + OfEach(pid).Values.Aggregate(TimeSpan.Zero, (sum, cpu) => sum + cpu);
-    }
-
-    /// <summary>
-    /// The CPU time of a process and of each child still running, by process id: what a comparison of two moments needs
-    /// to leave out the children that came or went in between.
-    /// </summary>
-    public static Dictionary<int, TimeSpan> OfEach(int pid)
-    {
-        var times = new Dictionary<int, TimeSpan>();
+        var ticks = root.UserTicks + root.SystemTicks + root.ReapedChildrenTicks;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), CultureInfo.InvariantCulture, out var id)) continue;
-            if (Stat(id) is { } stat && (id == pid || stat.ParentId == pid)) times[id] = Ticks(stat.UserTicks + stat.SystemTicks);
+            if (!int.TryParse(Path.GetFileName(dir), CultureInfo.InvariantCulture, out var child)) continue;
+            if (Stat(child) is { } stat && stat.ParentId == pid) ticks += stat.UserTicks + stat.SystemTicks;
         }
 
-        return times;
+        return Ticks(ticks);
     }
 
     /// <summary>The CPU time the whole machine was busy since it started: every state but idle and waiting for I/O.</summary>
