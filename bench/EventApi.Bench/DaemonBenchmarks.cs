@@ -101,7 +101,7 @@ public static class DaemonBenchmarks
 
     private static Options? Parse(string[] args)
     {
-        var connection = Environment.GetEnvironmentVariable("EVENTAPI_BENCH_PG");
+        var connection = BenchArguments.DefaultServer;
         var events = DefaultEvents;
         var baselineRounds = 3;
         var skipRebuild = false;
@@ -124,11 +124,7 @@ public static class DaemonBenchmarks
             }
         }
 
-        if (string.IsNullOrWhiteSpace(connection))
-        {
-            Console.Error.WriteLine("No server: set EVENTAPI_BENCH_PG or pass --connection (scripts/bench.sh starts a local one).");
-            return null;
-        }
+        if (!BenchArguments.HasServer(connection)) return null;
 
         return new Options(connection, events, baselineRounds, skipRebuild, markdown);
     }

@@ -72,7 +72,7 @@ public static class SideEffectBenchmarks
 
     private static Options? Parse(string[] args)
     {
-        var connection = Environment.GetEnvironmentVariable("EVENTAPI_BENCH_PG");
+        var connection = BenchArguments.DefaultServer;
         var rate = 200.0;
         var duration = 25.0;
         var warmup = 5.0;
@@ -107,11 +107,7 @@ public static class SideEffectBenchmarks
             }
         }
 
-        if (string.IsNullOrWhiteSpace(connection))
-        {
-            Console.Error.WriteLine("No server: set EVENTAPI_BENCH_PG or pass --connection (scripts/bench.sh starts a local one).");
-            return null;
-        }
+        if (!BenchArguments.HasServer(connection)) return null;
 
         if (rate <= 0 || warmup < 0 || duration <= warmup || burst < 0 || burstClients < 1 || drainTimeout <= 0)
         {
