@@ -361,7 +361,7 @@ public static class DaemonBenchmarks
     {
         /// <summary>The session timelines the catch-up wrote: how many heads and frames, and the JSON's average and
         /// largest size of each.</summary>
-        public ((long Count, double AverageBytes, int MaxBytes) Heads, (long Count, double AverageBytes, int MaxBytes) Frames) Timelines { get; init; }
+        public ((long Count, double AverageBytes, int MaxBytes) Heads, (long Count, double AverageBytes, int MaxBytes) Segments, long Frames) Timelines { get; init; }
 
         /// <summary>From the first progress seen to the last shard at the mark: the daemon's work without the start-up.</summary>
         public TimeSpan Working => Done - FirstProgress;
@@ -430,11 +430,19 @@ public static class DaemonBenchmarks
                 $"{lastSequence / result.Working.TotalSeconds:N0} from the first progress. CPU: machine {machine:F1} s, " +
                 $"API {apiCpu:F1} s ({startUpCpu:F1} s of it until it listened), PostgreSQL {(postgres is { } p ? $"{p:F1} s" : "n/a")}.");
             await Verify(client, workload);
-            result = result with { Timelines = (await Sizes("mt_doc_sessiontimeline"), await Sizes("mt_doc_sessiontimelineframe")) };
-            var (heads, frames) = result.Timelines;
+            await using (var count = database.Raw.CreateCommand(
+                             "SELECT coalesce(sum(jsonb_array_length(data->'frames')), 0)::bigint FROM mt_doc_sessiontimelinesegment"))
+            {
+                result = result with
+                {
+                    Timelines = (await Sizes("mt_doc_sessiontimeline"), await Sizes("mt_doc_sessiontimelinesegment"), (long)(await count.ExecuteScalarAsync())!),
+                };
+            }
+
+            var (heads, segments, frames) = result.Timelines;
             Console.WriteLine(
                 $"  {heads.Count:N0} timeline heads, {heads.AverageBytes:N0} bytes of JSON on average, at most {heads.MaxBytes:N0}; " +
-                $"{frames.Count:N0} frames, {frames.AverageBytes:N0} bytes on average, at most {frames.MaxBytes:N0}.");
+                $"{segments.Count:N0} segments holding {frames:N0} frames, {segments.AverageBytes:N0} bytes on average, at most {segments.MaxBytes:N0}.");
             return (api, result);
 
             async Task<(long, double, int)> Sizes(string table)
@@ -602,8 +610,9 @@ public static class DaemonBenchmarks
             $"the API's process {F(catchUp.ApiCpuSeconds, "F1")} s ({F(catchUp.ApiStartUpCpuSeconds, "F1")} s of it until it listened), {postgres}.");
         md.AppendLine(CultureInfo.InvariantCulture,
             $"The session timelines ({F(catchUp.Timelines.Heads.Count, "N0")}) have heads of {F(catchUp.Timelines.Heads.AverageBytes, "N0")} bytes of JSON on average " +
-            $"({F(catchUp.Timelines.Heads.MaxBytes, "N0")} at most), which a batch rewrites, and {F(catchUp.Timelines.Frames.Count, "N0")} frames of " +
-            $"{F(catchUp.Timelines.Frames.AverageBytes, "N0")} bytes on average ({F(catchUp.Timelines.Frames.MaxBytes, "N0")} at most), each written once.");
+            $"({F(catchUp.Timelines.Heads.MaxBytes, "N0")} at most), which a batch rewrites, and {F(catchUp.Timelines.Segments.Count, "N0")} segments holding " +
+            $"{F(catchUp.Timelines.Frames, "N0")} frames, {F(catchUp.Timelines.Segments.AverageBytes, "N0")} bytes of JSON on average " +
+            $"({F(catchUp.Timelines.Segments.MaxBytes, "N0")} at most), each written once.");
         md.AppendLine();
         md.AppendLine("| measure | events/s | ratio to baseline | target | met |");
         md.AppendLine("|---|---:|---:|---|---|");

@@ -26,7 +26,7 @@ public sealed record TimelineFrame(
     Board Board);
 
 /// <summary>The head of a session's timeline: where it starts and where its last frame left the game, which is all
-/// the next move needs. Its frames are documents of their own (<see cref="SessionTimelineFrame"/>), so the head stays
+/// the next move needs. Its frames are in documents of their own (<see cref="SessionTimelineSegment"/>), so the head stays
 /// the same size however long the game gets.</summary>
 public sealed class SessionTimeline
 {
@@ -59,20 +59,28 @@ public sealed class SessionTimeline
     }
 }
 
-/// <summary>One frame of a session's timeline, written once, when the daemon takes the move.</summary>
-/// <param name="Id"><c>{sessionId}:{version}</c>: a move applied again lands on the same document.</param>
+/// <summary>
+/// Consecutive frames of one session as one daemon batch took them, written once and never rewritten. A session's
+/// frames are its segments' frames in version order. How they fall into segments depends only on how the daemon
+/// batched the events: a move a batch when the daemon keeps up, a run of many when it catches up or rebuilds.
+/// </summary>
+/// <param name="Id"><c>{sessionId}:{version of the first frame}</c>.</param>
 /// <param name="SessionId">The session, a duplicated and indexed column for the timeline's query.</param>
-/// <param name="Frame">The frame as the timeline returns it.</param>
-public sealed record SessionTimelineFrame(string Id, Guid SessionId, TimelineFrame Frame)
+/// <param name="Frames">The frames, in version order, consecutive.</param>
+public sealed record SessionTimelineSegment(string Id, Guid SessionId, TimelineFrame[] Frames)
 {
-    public static SessionTimelineFrame For(Guid sessionId, TimelineFrame frame) => new($"{sessionId}:{frame.Version}", sessionId, frame);
+    public static SessionTimelineSegment For(Guid sessionId, TimelineFrame[] frames) => new($"{sessionId}:{frames[0].Version}", sessionId, frames);
+
+    /// <summary>A session's frames from its segments in any order: every frame once, in version order.</summary>
+    public static IEnumerable<TimelineFrame> FramesOf(IEnumerable<SessionTimelineSegment> segments) =>
+        segments.OrderBy(s => s.Frames[0].Version).SelectMany(s => s.Frames);
 }
 
 /// <summary>
-/// Builds timelines so that a move costs the same whatever the length of the game: it appends one frame document
-/// and rewrites the session's small head, once per batch. The head carries a session's state from one batch to the
-/// next; an event at or below the head's version was taken already and is passed over, so a page applied again
-/// writes nothing new.
+/// Builds timelines so that a move costs the same whatever the length of the game: each batch inserts, for each session
+/// it advanced, one segment with the frames of its moves, and rewrites the session's small head. The head carries a
+/// session's state from one batch to the next; an event at or below the head's version was taken already and is
+/// passed over, so a page applied again writes nothing new, and a segment is never written twice.
 /// </summary>
 public sealed class SessionTimelineProjection : ProjectionBase, IProjection
 {
@@ -84,7 +92,7 @@ public sealed class SessionTimelineProjection : ProjectionBase, IProjection
         IncludeType<SessionStarted>();
         IncludeType<TilesMoved>();
         Options.DeleteViewTypeOnTeardown<SessionTimeline>();
-        Options.DeleteViewTypeOnTeardown<SessionTimelineFrame>();
+        Options.DeleteViewTypeOnTeardown<SessionTimelineSegment>();
     }
 
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
@@ -92,7 +100,7 @@ public sealed class SessionTimelineProjection : ProjectionBase, IProjection
         var heads = (await operations.LoadManyAsync<SessionTimeline>(cancellation, events.Select(e => e.StreamId).Distinct()))
             .ToDictionary(h => h.Id);
         var touched = new HashSet<Guid>();
-        var frames = new List<SessionTimelineFrame>();
+        var runs = new Dictionary<Guid, List<TimelineFrame>>();
         foreach (var e in events)
         {
             try
@@ -105,7 +113,9 @@ public sealed class SessionTimelineProjection : ProjectionBase, IProjection
                         heads[e.StreamId] = SessionTimeline.Begin(e.StreamId, e.Version, started);
                         break;
                     case TilesMoved moved when head is not null:
-                        frames.Add(SessionTimelineFrame.For(e.StreamId, head.Advance(e.Version, moved)));
+                        var frame = head.Advance(e.Version, moved);
+                        if (runs.TryGetValue(e.StreamId, out var run)) run.Add(frame);
+                        else runs[e.StreamId] = [frame];
                         break;
                     default:
                         continue;
@@ -120,7 +130,8 @@ public sealed class SessionTimelineProjection : ProjectionBase, IProjection
             }
         }
 
-        if (frames.Count > 0) operations.Store(frames.ToArray());
+        // Insert, not upsert: a segment starts after its head's version, which no earlier segment reaches.
+        foreach (var (session, run) in runs) operations.Insert(SessionTimelineSegment.For(session, run.ToArray()));
         if (touched.Count > 0) operations.Store(touched.Select(id => heads[id]).ToArray());
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using EventApi.Domain.Game;
 using EventApi.Integration.Infrastructure;
 using EventApi.Projections.Leaderboards;
@@ -22,7 +23,6 @@ public sealed class RebuildTests(ApiFactory api) : ApiTest(api)
         { PlayerStatisticsProjection.ProjectionName, typeof(PlayerStatistics) },
         { FinishedGameProjection.ProjectionName, typeof(FinishedGame) },
         { SessionTimelineProjection.ProjectionName, typeof(SessionTimeline) },
-        { SessionTimelineProjection.ProjectionName, typeof(SessionTimelineFrame) },
     };
 
     [Theory]
@@ -42,8 +42,58 @@ public sealed class RebuildTests(ApiFactory api) : ApiTest(api)
         (await Documents(document)).ShouldBe(incremental);
     }
 
+    /// <summary>The segments a rebuild writes are fewer and longer than those written move by move; the frames they
+    /// hold, as the timeline reads them, are the same.</summary>
     [Fact]
-    public async Task rebuilding_the_timelines_first_deletes_the_heads_and_frames_built_before()
+    public async Task rebuilding_the_timelines_gives_every_session_the_same_frames_as_built_incrementally()
+    {
+        var played = await Games.PlayAsync(Client, "alice", 1, randomSeed: 1, batch: 9);
+        var abandoned = await Games.PlayAsync(Client, "bob", 2, randomSeed: 2, maxMoves: 15, abandon: true);
+        await Api.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+        // Three requests, each taken by a daemon batch of its own: three segments.
+        var started = await Client.StartAsync("carol", 3);
+        var engine = Engine.Start(3, out _, out _);
+        var random = new Random(3);
+        for (var request = 0; request < 3; request++)
+        {
+            var moves = new List<string>();
+            while (moves.Count < 5)
+            {
+                var direction = (Direction)random.Next(4);
+                if (Engine.TryMove(ref engine, direction, [], out _)) moves.Add(direction.ToString().ToLowerInvariant());
+            }
+
+            await Client.MoveOkAsync(started.Id, started.Token, [.. moves]);
+            await Api.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+        }
+
+        var sessions = new[] { (played.Started.Id, played.Moves.Count), (abandoned.Started.Id, abandoned.Moves.Count), (started.Id, 15) };
+        var incremental = await Timelines();
+        var segments = await Documents(typeof(SessionTimelineSegment));
+
+        var daemon = Api.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
+        await daemon.RebuildProjectionAsync(SessionTimelineProjection.ProjectionName, TimeSpan.FromSeconds(60), CancellationToken.None);
+
+        (await Timelines()).ShouldBe(incremental);
+        (await Documents(typeof(SessionTimelineSegment))).Count.ShouldBeLessThan(segments.Count);
+
+        async Task<List<string>> Timelines()
+        {
+            var timelines = new List<string>();
+            foreach (var (id, moves) in sessions)
+            {
+                using var document = JsonDocument.Parse(await Client.GetStringAsync($"/sessions/{id}/timeline"));
+                var data = document.RootElement.GetProperty("data");
+                data.GetProperty("frames").GetArrayLength().ShouldBe(moves);
+                timelines.Add(data.GetRawText());
+            }
+
+            return timelines;
+        }
+    }
+
+    [Fact]
+    public async Task rebuilding_the_timelines_first_deletes_the_heads_and_segments_built_before()
     {
         await Games.PlayAsync(Client, "alice", 1, randomSeed: 1, maxMoves: 5);
         await Api.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
@@ -51,7 +101,7 @@ public sealed class RebuildTests(ApiFactory api) : ApiTest(api)
         await using (var session = Api.Store.LightweightSession())
         {
             session.Store(new SessionTimeline { Id = stray, Version = 2 });
-            session.Store(SessionTimelineFrame.For(stray, new TimelineFrame(2, Direction.Up, [], 0, new Tile(0, 0, 2), 0, default)));
+            session.Store(SessionTimelineSegment.For(stray, [new TimelineFrame(2, Direction.Up, [], 0, new Tile(0, 0, 2), 0, default)]));
             await session.SaveChangesAsync();
         }
 
@@ -60,7 +110,7 @@ public sealed class RebuildTests(ApiFactory api) : ApiTest(api)
 
         await using var query = Api.Store.QuerySession();
         (await query.LoadAsync<SessionTimeline>(stray)).ShouldBeNull();
-        (await query.Query<SessionTimelineFrame>().Where(f => f.SessionId == stray).CountAsync()).ShouldBe(0);
+        (await query.Query<SessionTimelineSegment>().Where(s => s.SessionId == stray).CountAsync()).ShouldBe(0);
     }
 
     private async Task<List<string>> Documents(Type document)

@@ -4,6 +4,8 @@ using System.Text.Json;
 using EventApi.Api.Features.Sessions;
 using EventApi.Domain.Game;
 using EventApi.Integration.Infrastructure;
+using EventApi.Projections.Timelines;
+using Marten;
 using Marten.Events;
 
 namespace EventApi.Integration.Projections;
@@ -138,6 +140,10 @@ public sealed class ReplayAndTimelineTests(ApiFactory api) : ApiTest(api)
                 frames[i].GetProperty("score").GetInt32().ShouldBe(expected[i].Score);
                 frames[i].GetProperty("board").Deserialize<int[][]>().ShouldBe(expected[i].Board);
             }
+
+            // One segment of frames a batch, each written once.
+            await using var query = Api.Store.QuerySession();
+            (await query.Query<SessionTimelineSegment>().Where(s => s.SessionId == started.Id).CountAsync()).ShouldBe(request + 1);
         }
     }
 

@@ -39,14 +39,14 @@ public static class GetSessionTimelineEndpoint
         var batch = session.CreateBatchQuery();
         var viewTask = batch.Load<SessionView>(id);
         var headTask = batch.Load<SessionTimeline>(id);
-        var framesTask = batch.Query<SessionTimelineFrame>().Where(f => f.SessionId == id).OrderBy(f => f.Frame.Version).ToList();
+        var segmentsTask = batch.Query<SessionTimelineSegment>().Where(s => s.SessionId == id).ToList();
         await batch.Execute(ct);
         if (await viewTask is null) return Problems.SessionNotFound(id);
 
         var head = await headTask;
         var version = head?.Version ?? 0;
-        // The frames are read after the head, and the daemon may have committed a batch in between: keep to the head's.
-        var frames = (await framesTask).Select(f => f.Frame).TakeWhile(f => f.Version <= version).ToList();
+        // The segments are read after the head, and the daemon may have committed a batch in between: keep to the head's.
+        var frames = SessionTimelineSegment.FramesOf(await segmentsTask).TakeWhile(f => f.Version <= version).ToList();
         var freshness = await FreshnessReader.ReadAsync(session.DocumentStore, SessionTimelineProjection.ProjectionName, ct);
         return TypedResults.Ok(new Fresh<SessionTimelineResponse>(new SessionTimelineResponse
         {

@@ -21,7 +21,7 @@ public static class SessionsFeature
 
         options.Projections.Add<SessionViewProjection>(ProjectionLifecycle.Inline);
         options.Projections.Add(new SessionTimelineProjection(), ProjectionLifecycle.Async, asyncConfiguration: ProjectionsSetup.LargeBatches);
-        options.Schema.For<SessionTimelineFrame>().Duplicate(f => f.SessionId);
+        options.Schema.For<SessionTimelineSegment>().Duplicate(s => s.SessionId);
         options.Schema.For<SessionAccess>();
         return options;
     }
