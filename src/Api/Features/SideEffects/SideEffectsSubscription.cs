@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Domain.Sessions;
 using EventApi.Projections.Sessions;
 using JasperFx.Events;
@@ -29,7 +30,12 @@ public sealed class SideEffectsSubscription : BatchSubscription
     private static readonly JsonSerializerOptions BodyJson = JsonSerializerOptions.Web;
     private readonly TimeProvider _clock;
 
-    public SideEffectsSubscription(TimeProvider clock) : base(Name) => _clock = clock;
+    public SideEffectsSubscription(TimeProvider clock) : base(Name)
+    {
+        _clock = clock;
+        // As the async projections: a subscription that is behind reads and commits once per 5000 events, not per 500.
+        ProjectionsSetup.LargeBatches(Options);
+    }
 
     public override async Task ProcessEventsAsync(EventRange page, ISubscriptionController controller,
         IDocumentOperations operations, IMessageBus bus, CancellationToken cancellationToken)
