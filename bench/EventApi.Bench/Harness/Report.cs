@@ -9,8 +9,8 @@ public static class Report
 {
     /// <summary>
     /// Replaces the section between <c>&lt;!-- {name}-benchmarks:begin --&gt;</c> and its end marker in
-    /// <paramref name="path"/> (appends it if the markers are missing). <paramref name="body"/> is the markdown
-    /// inside the markers.
+    /// <paramref name="path"/> (appends it if the markers are missing, and creates the file if there is none).
+    /// <paramref name="body"/> is the markdown inside the markers.
     /// </summary>
     public static void WriteSection(string path, string name, string body)
     {
@@ -19,12 +19,12 @@ public static class Report
         var section =
             $"{begin}\n<!-- Written by `scripts/bench.sh` (bench/EventApi.Bench `{name}`); edit the code, not this section. -->\n" +
             $"{body.TrimEnd('\n')}\n{end}";
-        var doc = File.ReadAllText(path);
+        var doc = File.Exists(path) ? File.ReadAllText(path) : "";
         var from = doc.IndexOf(begin, StringComparison.Ordinal);
         var to = doc.IndexOf(end, StringComparison.Ordinal);
         doc = from >= 0 && to > from
             ? doc[..from] + section + doc[(to + end.Length)..]
-            : doc.TrimEnd('\n') + "\n\n" + section + "\n";
+            : doc.Length == 0 ? section + "\n" : doc.TrimEnd('\n') + "\n\n" + section + "\n";
         File.WriteAllText(path, doc);
         Console.WriteLine($"Wrote the {name} section of {path}.");
     }
