@@ -9,7 +9,7 @@ namespace EventApi.Bench.Harness;
 public sealed class BenchDatabase : IAsyncDisposable
 {
     private static readonly string[] SettingNames =
-        ["server_version", "synchronous_commit", "fsync", "full_page_writes", "shared_buffers", "max_connections"];
+        ["server_version", "synchronous_commit", "fsync", "full_page_writes", "shared_buffers", "max_connections", "default_toast_compression"];
 
     private readonly string _serverConnection;
 
@@ -58,12 +58,13 @@ public sealed class BenchDatabase : IAsyncDisposable
         return new BenchDatabase(serverConnection, name, connection, raw, settings);
     }
 
-    /// <summary>One line for the report: the server and the settings that decide what a commit costs.</summary>
+    /// <summary>One line for the report: the server and the settings that decide what a commit costs, and how it
+    /// compresses the values it moves out of line (the timeline segments).</summary>
     public string DescribeServer() =>
         $"PostgreSQL {Settings["server_version"]} on the same machine (`scripts/local-postgres.sh`): " +
         $"`synchronous_commit={Settings["synchronous_commit"]}`, `fsync={Settings["fsync"]}`, " +
         $"`full_page_writes={Settings["full_page_writes"]}`, `shared_buffers={Settings["shared_buffers"]}`, " +
-        $"`max_connections={Settings["max_connections"]}`." +
+        $"`max_connections={Settings["max_connections"]}`, `default_toast_compression={Settings["default_toast_compression"]}`." +
         (Settings["fsync"] == "off" || Settings["synchronous_commit"] == "off"
             ? " With durability off, the figures are CPU and round-trip costs, not disk flushes."
             : "");
