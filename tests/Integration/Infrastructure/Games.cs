@@ -21,9 +21,10 @@ public static class Games
     /// Starts a session and plays it through HTTP: random real moves (the client runs the same engine, so it only
     /// sends moves that move something), in batches of <paramref name="batch"/>, until the game is over or
     /// <paramref name="maxMoves"/> moves; then abandons it when <paramref name="abandon"/> and it is not over.
+    /// <paramref name="afterEachRequest"/>, when given, runs after each request's answer (to wait for the daemon, say).
     /// </summary>
     public static async Task<PlayedGame> PlayAsync(HttpClient client, string player, uint seed, int randomSeed,
-        int maxMoves = int.MaxValue, int batch = 50, bool abandon = false)
+        int maxMoves = int.MaxValue, int batch = 50, bool abandon = false, Func<Task>? afterEachRequest = null)
     {
         var started = await client.StartAsync(player, seed);
         var game = Engine.Start(seed, out _, out _);
@@ -40,6 +41,7 @@ public static class Games
         {
             var view = await client.MoveOkAsync(started.Id, started.Token, chunk.Select(d => Names[(int)d]).ToArray());
             steps.Add((view, DateTimeOffset.UtcNow));
+            if (afterEachRequest is not null) await afterEachRequest();
         }
 
         if (abandon && !game.Over)

@@ -51,23 +51,11 @@ public sealed class RebuildTests(ApiFactory api) : ApiTest(api)
         var abandoned = await Games.PlayAsync(Client, "bob", 2, randomSeed: 2, maxMoves: 15, abandon: true);
         await Api.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
         // Three requests, each taken by a daemon batch of its own: three segments.
-        var started = await Client.StartAsync("carol", 3);
-        var engine = Engine.Start(3, out _, out _);
-        var random = new Random(3);
-        for (var request = 0; request < 3; request++)
-        {
-            var moves = new List<string>();
-            while (moves.Count < 5)
-            {
-                var direction = (Direction)random.Next(4);
-                if (Engine.TryMove(ref engine, direction, [], out _)) moves.Add(direction.ToString().ToLowerInvariant());
-            }
+        var batched = await Games.PlayAsync(Client, "carol", 3, randomSeed: 3, maxMoves: 15, batch: 5,
+            afterEachRequest: () => Api.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60)));
+        batched.Steps.Count.ShouldBe(3);
 
-            await Client.MoveOkAsync(started.Id, started.Token, [.. moves]);
-            await Api.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
-        }
-
-        var sessions = new[] { (played.Started.Id, played.Moves.Count), (abandoned.Started.Id, abandoned.Moves.Count), (started.Id, 15) };
+        var sessions = new[] { played, abandoned, batched }.Select(g => (g.Started.Id, g.Moves.Count)).ToArray();
         var incremental = await Timelines();
         var segments = await Documents(typeof(SessionTimelineSegment));
 
