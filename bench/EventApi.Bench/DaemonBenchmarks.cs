@@ -43,8 +43,7 @@ public static class DaemonBenchmarks
     private static readonly string[] Projections =
     [
         SessionTimelineProjection.ProjectionName,
-        GlobalStatisticsProjection.ProjectionName,
-        DailyStatisticsProjection.ProjectionName,
+        StatisticsProjection.ProjectionName,
         PlayerStatisticsProjection.ProjectionName,
         FinishedGameProjection.ProjectionName,
     ];

@@ -7,7 +7,7 @@ namespace EventApi.Api.Infrastructure;
 public sealed record Freshness
 {
     /// <summary>The projection the answer comes from.</summary>
-    /// <example>global-statistics</example>
+    /// <example>statistics</example>
     public required string Projection { get; init; }
 
     /// <summary>The event sequence the projection has reached.</summary>

@@ -123,10 +123,10 @@ public static class OpenApiSetup
                 (ProblemTypes.DeadLetterNotFound, "Dead letter not found", "There is no dead-lettered side effect '0195f1c4-6a2e-7c3b-9d41-2f7a8e5b6c10:274:webhook' (it may have been replayed, discarded or delivered)."),
             401 => (ProblemTypes.MissingAdminKey, "Admin key required", "Send the admin key in the X-Admin-Key header."),
             403 => (ProblemTypes.InvalidAdminKey, "Invalid admin key", "The X-Admin-Key header does not hold this server's admin key."),
-            404 => (ProblemTypes.ProjectionNotFound, "Projection not found", "There is no async projection 'global-stats'. The async projections are daily-statistics, global-statistics, leaderboard, player-statistics, session-timeline."),
+            404 => (ProblemTypes.ProjectionNotFound, "Projection not found", "There is no async projection 'stats'. The async projections are leaderboard, player-statistics, session-timeline, statistics."),
             406 => (ProblemTypes.NotAcceptable, "Not acceptable", "This endpoint answers with application/json (or application/problem+json)."),
-            409 => (ProblemTypes.RebuildInProgress, "Rebuild in progress", "'global-statistics' is already being rebuilt; its rebuild answers when it has finished."),
-            500 => (ProblemTypes.RebuildFailed, "Rebuild failed", "Rebuilding 'global-statistics' failed: A finished game's highest tile must be a power of two from 2, not 3. See GET /admin/projections for the shard's state."),
+            409 => (ProblemTypes.RebuildInProgress, "Rebuild in progress", "'statistics' is already being rebuilt; its rebuild answers when it has finished."),
+            500 => (ProblemTypes.RebuildFailed, "Rebuild failed", "Rebuilding 'statistics' failed: A finished game's highest tile must be a power of two from 2, not 3. See GET /admin/projections for the shard's state."),
             _ => (ProblemTypes.DatabaseUnavailable, "Database unavailable", "PostgreSQL cannot be reached; try again shortly."),
         };
 

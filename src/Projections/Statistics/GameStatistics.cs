@@ -5,11 +5,19 @@ using EventApi.Domain.Sessions;
 namespace EventApi.Projections.Statistics;
 
 /// <summary>
-/// The figures kept for the whole store and for each day. A finished game is a session that ended (over or
-/// abandoned) or a verified claim; moves count both sessions' moves and verified claims' moves.
+/// The figures kept for the whole store (id <see cref="GlobalId"/>) and for each UTC day of the events' own timestamps
+/// (id <c>yyyy-MM-dd</c>). A finished game is a session that ended (over or abandoned) or a verified claim; moves count
+/// both sessions' moves and verified claims' moves.
 /// </summary>
-public abstract class GameStatistics
+public sealed class GameStatistics
 {
+    /// <summary>The id of the whole store's statistics.</summary>
+    public const string GlobalId = "global";
+
+    /// <summary><see cref="GlobalId"/>, or the UTC day (<c>yyyy-MM-dd</c>) the figures are of.</summary>
+    /// <example>global</example>
+    public string Id { get; set; } = GlobalId;
+
     public long SessionsStarted { get; set; }
     public long SessionsOver { get; set; }
     public long SessionsAbandoned { get; set; }
@@ -71,18 +79,4 @@ public abstract class GameStatistics
         BestFinalScore = Math.Max(BestFinalScore, score);
         MaxTileHistogram[maxTile] = MaxTileHistogram.GetValueOrDefault(maxTile) + 1;
     }
-}
-
-/// <summary>The statistics of the whole store: one document, id <see cref="TheId"/>.</summary>
-public sealed class GlobalStatistics : GameStatistics
-{
-    public const string TheId = "global";
-
-    public string Id { get; set; } = TheId;
-}
-
-/// <summary>The statistics of one UTC day of the events' own timestamps; id <c>yyyy-MM-dd</c>.</summary>
-public sealed class DailyStatistics : GameStatistics
-{
-    public string Id { get; set; } = "";
 }

@@ -13,7 +13,7 @@ public sealed class AdminKeyTests(ApiFactory api) : ApiTest(api)
     public static TheoryData<string, string> AdminEndpoints => new()
     {
         { "GET", "/admin/projections" },
-        { "POST", "/admin/projections/global-statistics/rebuild" },
+        { "POST", "/admin/projections/statistics/rebuild" },
         { "GET", "/admin/side-effects" },
         { "GET", "/admin/dead-letters" },
         { "POST", "/admin/dead-letters/replay" },

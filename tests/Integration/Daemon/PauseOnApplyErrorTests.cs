@@ -25,7 +25,7 @@ public sealed class PauseOnApplyErrorCollection : ICollectionFixture<PauseOnAppl
 [Collection(PauseOnApplyErrorCollection.Name)]
 public sealed class PauseOnApplyErrorTests(PauseOnApplyErrorApiFactory api) : ApiTest(api)
 {
-    private const string Shard = "global-statistics:All";
+    private const string Shard = "statistics:All";
 
     [Fact]
     public async Task an_event_that_makes_a_projection_throw_pauses_its_shard_with_the_error_and_degrades_readiness()
@@ -62,7 +62,7 @@ public sealed class PauseOnApplyErrorTests(PauseOnApplyErrorApiFactory api) : Ap
         await Api.WaitForShardRunningHereAsync(Shard);
         var bogus = await Api.AppendBogusGameOverAsync(first);
 
-        using var response = await Client.SendAdminAsync(HttpMethod.Post, "/admin/projections/global-statistics/rebuild");
+        using var response = await Client.SendAdminAsync(HttpMethod.Post, "/admin/projections/statistics/rebuild");
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.InternalServerError, "urn:eventapi:problem:rebuild-failed");
         problem.Detail!.ShouldContain("power of two");

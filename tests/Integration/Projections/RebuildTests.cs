@@ -18,8 +18,7 @@ public sealed class RebuildTests(ApiFactory api) : ApiTest(api)
 {
     public static TheoryData<string, Type> Projections => new()
     {
-        { GlobalStatisticsProjection.ProjectionName, typeof(GlobalStatistics) },
-        { DailyStatisticsProjection.ProjectionName, typeof(DailyStatistics) },
+        { StatisticsProjection.ProjectionName, typeof(GameStatistics) },
         { PlayerStatisticsProjection.ProjectionName, typeof(PlayerStatistics) },
         { FinishedGameProjection.ProjectionName, typeof(FinishedGame) },
         { SessionTimelineProjection.ProjectionName, typeof(SessionTimeline) },

@@ -12,11 +12,11 @@ namespace EventApi.Api.Features.Admin;
 /// <summary>A finished rebuild.</summary>
 public sealed record RebuildResponse
 {
-    /// <example>global-statistics</example>
+    /// <example>statistics</example>
     public required string Projection { get; init; }
 
     /// <summary>The shards rebuilt.</summary>
-    /// <example>["global-statistics:All"]</example>
+    /// <example>["statistics:All"]</example>
     public required IReadOnlyList<string> Shards { get; init; }
 
     /// <example>2026-11-22T12:30:00+00:00</example>
@@ -54,7 +54,7 @@ public static class RebuildProjectionEndpoint
             .ProducesProblem(StatusCodes.Status500InternalServerError)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-    /// <param name="name">The projection's name, as <c>projection</c> in GET /admin/projections (e.g. global-statistics).</param>
+    /// <param name="name">The projection's name, as <c>projection</c> in GET /admin/projections (e.g. statistics).</param>
     /// <param name="store">Marten.</param>
     /// <param name="options">Marten's configuration.</param>
     /// <param name="coordinator">The async daemon's coordinator.</param>

@@ -11,7 +11,7 @@ public static class GetDailyStatisticsEndpoint
             .WithName("getDailyStatistics")
             .WithSummary("Get a day's statistics")
             .WithDescription("The global figures for one UTC day (yyyy-MM-dd) of the events' own timestamps. A day without events has zeros.")
-            .Produces<Fresh<DailyStatistics>>()
+            .Produces<Fresh<GameStatistics>>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
@@ -20,8 +20,8 @@ public static class GetDailyStatisticsEndpoint
         if (!Days.TryParse(day, out _))
             return Problems.InvalidDate(day);
 
-        var statistics = await session.LoadAsync<DailyStatistics>(day, ct) ?? new DailyStatistics { Id = day };
-        var freshness = await FreshnessReader.ReadAsync(session.DocumentStore, DailyStatisticsProjection.ProjectionName, ct);
-        return TypedResults.Ok(new Fresh<DailyStatistics>(statistics, freshness));
+        var statistics = await session.LoadAsync<GameStatistics>(day, ct) ?? new GameStatistics { Id = day };
+        var freshness = await FreshnessReader.ReadAsync(session.DocumentStore, StatisticsProjection.ProjectionName, ct);
+        return TypedResults.Ok(new Fresh<GameStatistics>(statistics, freshness));
     }
 }

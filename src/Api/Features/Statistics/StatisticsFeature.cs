@@ -8,11 +8,10 @@ namespace EventApi.Api.Features.Statistics;
 
 public static class StatisticsFeature
 {
-    /// <summary>Global, daily and player statistics, built by the async daemon.</summary>
+    /// <summary>Global and daily statistics (one projection), and player statistics, built by the async daemon.</summary>
     public static StoreOptions ConfigureStatistics(this StoreOptions options)
     {
-        options.Projections.Add<GlobalStatisticsProjection>(ProjectionLifecycle.Async, ProjectionsSetup.LargeBatches);
-        options.Projections.Add<DailyStatisticsProjection>(ProjectionLifecycle.Async, ProjectionsSetup.LargeBatches);
+        options.Projections.Add<StatisticsProjection>(ProjectionLifecycle.Async, ProjectionsSetup.LargeBatches);
         options.Projections.Add<PlayerStatisticsProjection>(ProjectionLifecycle.Async, ProjectionsSetup.LargeBatches);
         return options;
     }

@@ -46,11 +46,11 @@ public sealed record ShardError
 public sealed record ShardProgress
 {
     /// <summary>The shard's identity, as in Marten's progression table.</summary>
-    /// <example>global-statistics:All</example>
+    /// <example>statistics:All</example>
     public required string Name { get; init; }
 
     /// <summary>The projection (or subscription) the shard belongs to; the name a rebuild takes.</summary>
-    /// <example>global-statistics</example>
+    /// <example>statistics</example>
     public required string Projection { get; init; }
 
     /// <summary>The last event sequence the shard has processed (0 before it has processed any).</summary>
@@ -78,7 +78,8 @@ public sealed record ShardProgress
     /// <example>true</example>
     public required bool RunningHere { get; init; }
 
-    /// <summary>Events this shard skipped into Marten's dead-letter events (the <c>skip</c> error policy).</summary>
+    /// <summary>Events this shard skipped into Marten's dead-letter events (the <c>skip</c> error policy). An event that
+    /// failed for several of the projection's documents has a dead letter for each and counts once.</summary>
     /// <example>0</example>
     public required long DeadLetters { get; init; }
 
@@ -101,7 +102,7 @@ public sealed record DaemonReport
 /// <summary>
 /// Reads the state of the async daemon's shards in at most three queries: the progression table (one row per shard),
 /// the timestamp of each lagging shard's next event (an index seek per shard), and, when asked, the dead-letter counts
-/// (a grouped count of the dead-letter documents, which only skipped events add to). Status comes from this node's
+/// (the distinct events of the dead-letter documents, which only skipped events add to). Status comes from this node's
 /// agent when it runs the shard; otherwise from what the node that runs it recorded in the progression table
 /// (Marten's extended progression tracking, which <see cref="MartenSetup"/> turns on).
 /// </summary>
@@ -216,9 +217,19 @@ public sealed class DaemonMonitor(IDocumentStore store, StoreOptions options, IP
         return ages;
     }
 
+    /// <summary>
+    /// The events each shard skipped. Marten writes a dead letter for every document an event fails to update, so one
+    /// event can have several (a statistics event updates the global and its day's document): count events, not rows.
+    /// </summary>
     private async Task<Dictionary<(string Projection, string ShardKey), long>> DeadLettersAsync(CancellationToken ct)
     {
-        var counts = await ((IEventDatabase)store.Storage.Database).FetchDeadLetterCountsAsync(ct);
-        return counts.GroupBy(c => (c.ProjectionName, c.ShardKey)).ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
+        await using var session = store.QuerySession();
+        var skipped = await session.Query<DeadLetterEvent>()
+            .Select(d => new SkippedEvent(d.ProjectionName, d.ShardName, d.EventSequence))
+            .Distinct()
+            .ToListAsync(ct);
+        return skipped.GroupBy(s => (s.Projection, s.ShardKey)).ToDictionary(g => g.Key, g => (long)g.Count());
     }
+
+    private sealed record SkippedEvent(string Projection, string ShardKey, long Sequence);
 }
