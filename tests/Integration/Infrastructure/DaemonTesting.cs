@@ -65,8 +65,9 @@ public static class DaemonTesting
     }
 
     /// <summary>
-    /// Appends, straight through Marten, a GameOver whose highest tile (3) is not a power of two: the global and daily
-    /// statistics projections throw on it, the inline session view does not mind. Returns its sequence.
+    /// Appends, straight through Marten, a GameOver whose highest tile (3) is not a power of two: the statistics
+    /// projection throws on it (for the global and the day's document), the inline session view does not mind. Returns
+    /// its sequence.
     /// </summary>
     public static async Task<long> AppendBogusGameOverAsync(this ApiFactory api, Guid session)
     {

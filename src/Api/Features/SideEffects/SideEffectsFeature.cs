@@ -19,8 +19,7 @@ public static class SideEffectsFeature
     /// <c>Projections.Errors</c> for every shard: a subscription has no error options of its own. They are turned off
     /// here so that the side-effects subscription stops, with the error in <c>GET /admin/projections</c>, on an event of
     /// a type this version does not know (a newer version wrote it) or cannot decode, instead of skipping its side
-    /// effects. The global and daily statistics, which read every event too, stop on such an event as well, as their
-    /// rebuilds already did.
+    /// effects. The statistics, which read every event too, stop on such an event as well, as their rebuild already did.
     /// </remarks>
     public static StoreOptions ConfigureSideEffects(this StoreOptions options)
     {
