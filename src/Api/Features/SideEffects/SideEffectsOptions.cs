@@ -22,8 +22,10 @@ public sealed class SideEffectsOptions
     /// refreshes the backlog gauges.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How many sessions one node delivers to at the same time.</summary>
-    public int MaxParallelSessions { get; set; } = 10;
+    /// <summary>How many sessions one node delivers to at the same time. Each attempt in flight holds a pooled
+    /// connection for its transaction; at 10, 200 finished games a second on two cores sometimes queued behind the
+    /// workers for over a second (docs/benchmarks.md, side effects).</summary>
+    public int MaxParallelSessions { get; set; } = 20;
 }
 
 /// <summary><c>EventApi:Webhooks</c> in configuration.</summary>
