@@ -549,14 +549,8 @@ public static class DaemonBenchmarks
         var workingRate = events / catchUp.Working.TotalSeconds;
         var ratio = catchUpRate / baseline.Rate;
 
-        var md = new StringBuilder();
-        md.AppendLine("## Daemon catch-up and rebuilds (PostgreSQL, the API as a process)");
-        md.AppendLine();
-        md.AppendLine(Report.Measured());
-        md.AppendLine(database.DescribeServer());
-        md.AppendLine();
-        md.AppendLine("    scripts/bench.sh daemon     # or: dotnet run -c Release --project bench/EventApi.Bench -- daemon --events 1000000");
-        md.AppendLine();
+        var md = Report.BeginSection("Daemon catch-up and rebuilds (PostgreSQL, the API as a process)", database,
+            "scripts/bench.sh daemon     # or: dotnet run -c Release --project bench/EventApi.Bench -- daemon --events 1000000");
         md.AppendLine(CultureInfo.InvariantCulture,
             $"**The events:** {load.LastSequence:N0} events of {workload.Sessions:N0} real sessions from `SessionDecider`, played one move a");
         md.AppendLine(CultureInfo.InvariantCulture,

@@ -505,14 +505,8 @@ public static class HttpBenchmarks
     private static string Render(Run run, BenchDatabase database)
     {
         var options = run.Options;
-        var md = new StringBuilder();
-        md.AppendLine("## HTTP moves");
-        md.AppendLine();
-        md.AppendLine(Report.Measured());
-        md.AppendLine(database.DescribeServer());
-        md.AppendLine();
-        md.AppendLine("    scripts/bench.sh http       # builds src/Api in Release, then: dotnet run -c Release --project bench/EventApi.Bench -- http");
-        md.AppendLine();
+        var md = Report.BeginSection("HTTP moves", database,
+            "scripts/bench.sh http       # builds src/Api in Release, then: dotnet run -c Release --project bench/EventApi.Bench -- http");
         md.AppendLine("The API's Release build runs as a process of its own (Production environment, log level Warning, the async");
         md.AppendLine("daemon running as in production) on a database of the run's own. The load generator runs in the bench process and");
         md.AppendLine("PostgreSQL in a third: **all three share the machine's 2 cores**. Every figure, the baselines' too, is bounded by");

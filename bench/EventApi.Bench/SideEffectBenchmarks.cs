@@ -391,14 +391,8 @@ public static class SideEffectBenchmarks
         var lags = paced.Lags;
         var p99 = lags.Count > 0 ? Percentile(lags, 99) : double.PositiveInfinity;
         var rateMet = paced.FinishRate >= 0.95 * options.Rate;
-        var md = new StringBuilder();
-        md.AppendLine("## Side effects (webhooks)");
-        md.AppendLine();
-        md.AppendLine(Report.Measured());
-        md.AppendLine(database.DescribeServer());
-        md.AppendLine();
-        md.AppendLine("    scripts/bench.sh side-effects     # or: dotnet run -c Release --project bench/EventApi.Bench -- side-effects --rate 200");
-        md.AppendLine();
+        var md = Report.BeginSection("Side effects (webhooks)", database,
+            "scripts/bench.sh side-effects     # or: dotnet run -c Release --project bench/EventApi.Bench -- side-effects --rate 200");
         md.AppendLine("End to end: the API's Release build in a process of its own, " +
                       (options.Settings.Count == 0 ? "with its default settings" : $"with {Describe(options.Settings)}") +
                       ", and in the bench process a");

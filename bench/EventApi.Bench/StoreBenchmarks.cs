@@ -515,14 +515,8 @@ public static class StoreBenchmarks
         var insertRatio = Rate("Marten", 1) / Rate("raw INSERT", 1);
         var copyRatio = Rate("Marten", 100) / Rate("raw COPY", 100);
 
-        var md = new StringBuilder();
-        md.AppendLine("## Store (PostgreSQL)");
-        md.AppendLine();
-        md.AppendLine(Report.Measured());
-        md.AppendLine(database.DescribeServer());
-        md.AppendLine();
-        md.AppendLine("    scripts/bench.sh            # or: dotnet run -c Release --project bench/EventApi.Bench -- store --events 3000");
-        md.AppendLine();
+        var md = Report.BeginSection("Store (PostgreSQL)", database,
+            "scripts/bench.sh            # or: dotnet run -c Release --project bench/EventApi.Bench -- store --events 3000");
         md.AppendLine("Each run creates its own database (`eventapi_bench_<time>`) and drops it at the end. The Marten store is built in");
         md.AppendLine("the bench as `MartenSetup` builds the API's (System.Text.Json, camelCase, enums as strings, Guid streams,");
         md.AppendLine("advisory-lock transactions, extended progression tracking, the session event types) without the web host.");

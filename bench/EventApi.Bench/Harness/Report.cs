@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace EventApi.Bench.Harness;
 
@@ -27,6 +28,23 @@ public static class Report
             : doc.Length == 0 ? section + "\n" : doc.TrimEnd('\n') + "\n\n" + section + "\n";
         File.WriteAllText(path, doc);
         Console.WriteLine($"Wrote the {name} section of {path}.");
+    }
+
+    /// <summary>
+    /// A PostgreSQL mode's section as every one starts: its title, when and where it was measured, the server and its
+    /// settings, and the command that runs it (indented, as code).
+    /// </summary>
+    public static StringBuilder BeginSection(string title, BenchDatabase database, string command)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"## {title}");
+        md.AppendLine();
+        md.AppendLine(Measured());
+        md.AppendLine(database.DescribeServer());
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"    {command}");
+        md.AppendLine();
+        return md;
     }
 
     /// <summary>"Measured ... at commit ... on ..." for a section's first line.</summary>
