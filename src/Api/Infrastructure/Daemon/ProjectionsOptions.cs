@@ -53,8 +53,8 @@ public static class ProjectionsSetup
     /// Batches of up to <see cref="BatchSize"/> events instead of Marten's 500, for every async projection and the
     /// side-effects subscription. A batch is one transaction that writes each document it touched once, so a shard
     /// that is behind (a catch-up, a rebuild's tail) writes a statistics document or a session's timeline head once per
-    /// 5000 events instead of once per 500, and commits a tenth as often. A shard that keeps up sees small batches anyway: a batch holds what has arrived,
-    /// up to the limit.
+    /// 5000 events instead of once per 500, and commits a tenth as often. A shard that keeps up sees small batches
+    /// anyway: a batch holds what has arrived, up to the limit.
     /// </summary>
     public static void LargeBatches(AsyncOptions options) => options.BatchSize = BatchSize;
 
