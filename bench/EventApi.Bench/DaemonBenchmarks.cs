@@ -234,12 +234,18 @@ public static class DaemonBenchmarks
             if (random.Next(10) == 0)
             {
                 var day = DailyChallenge.DayOf(at);
-                command = new StartSession(id, name, DailyChallenge.SeedFor(day, challengeSecret), Sealed: false, CallbackUrl: null, at, day);
+                command = StartSession.Open(id, name, DailyChallenge.SeedFor(day, challengeSecret), callbackUrl: null, at, day);
                 Challenges++;
+            }
+            else if (random.Next(2) == 0)
+            {
+                var secret = new byte[GameRandom.SecretBytes];
+                random.NextBytes(secret);
+                command = StartSession.Sealed(id, name, secret, callbackUrl: null, at);
             }
             else
             {
-                command = new StartSession(id, name, (uint)random.NextInt64(uint.MaxValue + 1L), Sealed: random.Next(2) == 0, CallbackUrl: null, at);
+                command = StartSession.Open(id, name, (uint)random.NextInt64(uint.MaxValue + 1L), callbackUrl: null, at);
             }
 
             Append(store, player, command);

@@ -359,7 +359,7 @@ public static class StoreBenchmarks
 
     private static SessionStarted Started(Guid id, uint seed) =>
         (SessionStarted)SessionDecider.Decide(
-            new StartSession(id, "bench", seed, Sealed: false, CallbackUrl: null, DateTimeOffset.UtcNow), SessionState.Initial).Events[0];
+            StartSession.Open(id, "bench", seed, callbackUrl: null, DateTimeOffset.UtcNow), SessionState.Initial).Events[0];
 
     /// <summary>
     /// A real session through the decider, exactly <paramref name="target"/> events long: a start, then one move a
@@ -384,7 +384,7 @@ public static class StoreBenchmarks
                 }
             }
 
-            Accept(SessionDecider.Decide(new StartSession(Guid.NewGuid(), "bench", seed, false, null, at), state));
+            Accept(SessionDecider.Decide(StartSession.Open(Guid.NewGuid(), "bench", seed, null, at), state));
             while (events.Count < target && state.Status == SessionStatus.Active)
             {
                 at = at.AddSeconds(1);

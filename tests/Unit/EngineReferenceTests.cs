@@ -72,7 +72,7 @@ public class EngineReferenceTests
         var game = ReferenceGames.All[index];
         var at = new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
         var id = new Guid("0b9f2a4e-1c4d-4e0a-9d3b-6a1f0c2e7b55");
-        var started = SessionDecider.Decide(new StartSession(id, "ref", seed, false, null, at), SessionState.Initial);
+        var started = SessionDecider.Decide(StartSession.Open(id, "ref", seed, null, at), SessionState.Initial);
         started.IsAccepted.ShouldBeTrue();
         var moves = game.Moves.ToList();
 
@@ -93,7 +93,7 @@ public class EngineReferenceTests
         var over = decision.Events.OfType<GameOver>().ToList();
         if (last.Over)
         {
-            over.Single().ShouldBe(new GameOver("ref", last.Score, last.Rows.SelectMany(r => r).Max(), moves.Count, seed, at));
+            over.Single().ShouldBe(new GameOver("ref", last.Score, last.Rows.SelectMany(r => r).Max(), moves.Count, seed, null, at));
             decision.Events[^1].ShouldBeOfType<GameOver>();
         }
         else

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using EventApi.Domain.Game;
 using EventApi.Domain.Sessions;
 
@@ -29,11 +30,16 @@ public class FoldPropertyTests
                 _ => unchecked((uint)g * 2654435761u),
             };
             var id = new Guid(g, 0, 0, new byte[8]);
-            var start = SessionDecider.Decide(new StartSession(id, $"p{g}", seed, g % 2 == 0, null, at), SessionState.Initial);
+            // Every other game is sealed: it draws from HMAC-SHA256 on a secret instead of Mulberry32 on the seed.
+            var secret = g % 2 == 0 ? SHA256.HashData(BitConverter.GetBytes(g)) : null;
+            var command = secret is null
+                ? StartSession.Open(id, $"p{g}", seed, null, at)
+                : StartSession.Sealed(id, $"p{g}", secret, null, at);
+            var start = SessionDecider.Decide(command, SessionState.Initial);
             start.IsAccepted.ShouldBeTrue();
             var events = new List<object>(start.Events);
             var session = SessionDecider.Fold(events);
-            var engine = Engine.Start(seed, out _, out _);
+            var engine = Engine.Start(secret is null ? GameRandom.Open(seed) : GameRandom.Sealed(secret), out _, out _);
             session.Game.ShouldBe(engine, $"seed {seed}: start");
 
             while (!engine.Over && engine.MoveCount < MaxMoves)
@@ -73,14 +79,15 @@ public class FoldPropertyTests
             folded.Game.Won.ShouldBe(engine.Won, why);
             folded.Game.Rng.State.ShouldBe(engine.Rng.State, why);
             folded.Status.ShouldBe(engine.Over ? SessionStatus.Over : SessionStatus.Active, why);
-            folded.Seed.ShouldBe(seed, why);
+            folded.Seed.ShouldBe(secret is null ? seed : null, why);
+            folded.Secret.ShouldBe(secret is null ? null : Convert.ToHexStringLower(secret), why);
             events.OfType<TilesMoved>().Count().ShouldBe(engine.MoveCount, why);
             events.OfType<TilesMoved>().Sum(e => e.ScoreGained).ShouldBe(engine.Score, why);
 
             if (engine.Over)
             {
                 gamesOver++;
-                events[^1].ShouldBe(new GameOver($"p{g}", engine.Score, engine.MaxTile, engine.MoveCount, seed, at), why);
+                events[^1].ShouldBe(new GameOver($"p{g}", engine.Score, engine.MaxTile, engine.MoveCount, folded.Seed, folded.Secret, at), why);
             }
             else
             {

@@ -175,7 +175,7 @@ public class RulesTests
         int[][] rows, uint seed, int x, int y, int value)
     {
         var board = Of(rows);
-        var rng = new Mulberry32(seed);
+        var rng = GameRandom.Open(seed);
 
         Rules.TrySpawn(ref board, ref rng, out var spawned).ShouldBeTrue();
 
@@ -193,7 +193,7 @@ public class RulesTests
     {
         new Mulberry32(seed).NextDouble().ShouldBe(firstDraw);
         var board = default(Board);
-        var rng = new Mulberry32(seed);
+        var rng = GameRandom.Open(seed);
 
         Rules.TrySpawn(ref board, ref rng, out var spawned).ShouldBeTrue();
 
@@ -205,7 +205,7 @@ public class RulesTests
     {
         var board = Of([[2, 4, 2, 4], [4, 2, 4, 2], [2, 4, 2, 4], [4, 2, 4, 2]]);
         var before = board;
-        var rng = new Mulberry32(5);
+        var rng = GameRandom.Open(5);
 
         Rules.TrySpawn(ref board, ref rng, out var spawned).ShouldBeFalse();
 

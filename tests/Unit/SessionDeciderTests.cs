@@ -11,12 +11,28 @@ public class SessionDeciderTests
     private static readonly DateTimeOffset T0 = new(2025, 1, 2, 3, 4, 5, TimeSpan.Zero);
     private static readonly DateTimeOffset T1 = T0.AddMinutes(1);
 
-    private static StartSession Start(uint seed, bool @sealed = false) =>
-        new(Id, "ada", seed, @sealed, "https://example.test/hook", T0);
+    /// <summary>A sealed session's secret: 32 bytes, 0x01 to 0x20.</summary>
+    private static readonly byte[] Secret = [.. Enumerable.Range(1, GameRandom.SecretBytes).Select(i => (byte)i)];
 
-    private static object[] Started(uint seed, bool @sealed = false)
+    private static StartSession Start(uint seed) => StartSession.Open(Id, "ada", seed, "https://example.test/hook", T0);
+
+    private static StartSession StartSealed() => StartSession.Sealed(Id, "ada", Secret, "https://example.test/hook", T0);
+
+    private static object[] Started(uint seed) => Accepted(Start(seed));
+
+    private static object[] StartedSealed() => Accepted(StartSealed());
+
+    /// <summary>A session sealed on a 32-bit seed, as the first version of <see cref="SessionStarted"/> recorded it and the
+    /// store upcasts it.</summary>
+    private static object[] StartedSealedOnASeed(uint seed)
     {
-        var decision = SessionDecider.Decide(Start(seed, @sealed), SessionState.Initial);
+        Engine.Start(seed, out var first, out var second);
+        return [new SessionStartedV1(Id, "ada", seed, true, SessionDecider.SeedCommitment(Id, seed), null, [first, second], T0).Upcast()];
+    }
+
+    private static object[] Accepted(SessionCommand command)
+    {
+        var decision = SessionDecider.Decide(command, SessionState.Initial);
         decision.IsAccepted.ShouldBeTrue();
         return [.. decision.Events];
     }
@@ -36,7 +52,7 @@ public class SessionDeciderTests
         var seed = unchecked(rngState - (uint)tiles.Length * Rules.DrawsPerSpawn * Mulberry32.Increment);
         object[] events =
         [
-            new SessionStarted(Id, "ada", seed, false, SessionDecider.SeedCommitment(Id, seed), null, tiles, T0),
+            new SessionStarted(Id, "ada", seed, null, false, SessionDecider.SeedCommitment(Id, seed), null, tiles, T0),
         ];
         var state = SessionDecider.Fold(events);
         state.Game.Board.ShouldBe(Of(rows), "precondition: the crafted start places the board");
@@ -67,12 +83,13 @@ public class SessionDeciderTests
     [Fact]
     public void the_folded_start_is_the_engine_start()
     {
-        var state = SessionDecider.Fold(Started(12345, @sealed: true));
+        var state = SessionDecider.Fold(Started(12345));
 
         state.Status.ShouldBe(SessionStatus.Active);
         state.Id.ShouldBe(Id);
         state.Seed.ShouldBe(12345u);
-        state.Sealed.ShouldBeTrue();
+        state.Secret.ShouldBeNull();
+        state.Sealed.ShouldBeFalse();
         state.StartedAt.ShouldBe(T0);
         state.UpdatedAt.ShouldBe(T0);
         state.Game.ShouldBe(Engine.Start(12345, out _, out _));
@@ -109,10 +126,74 @@ public class SessionDeciderTests
     }
 
     [Fact]
-    public void a_sealed_seed_stays_secret_while_the_session_is_active()
+    public void a_sealed_secret_stays_secret_while_the_session_is_active()
     {
-        SessionDecider.Fold(Started(7, @sealed: true)).SeedIsPublic.ShouldBeFalse();
-        SessionDecider.Fold(Started(7, @sealed: false)).SeedIsPublic.ShouldBeTrue();
+        SessionDecider.Fold(StartedSealed()).SeedIsPublic.ShouldBeFalse();
+        SessionDecider.Fold(StartedSealedOnASeed(7)).SeedIsPublic.ShouldBeFalse();
+        SessionDecider.Fold(Started(7)).SeedIsPublic.ShouldBeTrue();
+    }
+
+    // ---- sealed sessions ----------------------------------------------------------------------------------------
+
+    [Fact]
+    public void starting_a_sealed_session_records_its_secret_and_the_commitment_to_it_and_no_seed()
+    {
+        var started = When(StartSealed()).Events.ShouldHaveSingleItem().ShouldBeOfType<SessionStarted>();
+
+        started.Sealed.ShouldBeTrue();
+        started.Seed.ShouldBeNull();
+        started.Secret.ShouldBe(Convert.ToHexStringLower(Secret));
+        started.SeedCommitment.ShouldBe(SessionDecider.SeedCommitment(Id, Convert.ToHexStringLower(Secret)));
+        started.ChallengeDay.ShouldBeNull();
+    }
+
+    [Fact]
+    public void a_sealed_session_spawns_from_hmac_sha256_of_its_secret_and_folds_to_the_engine_game()
+    {
+        var started = When(StartSealed()).Events.ShouldHaveSingleItem().ShouldBeOfType<SessionStarted>();
+
+        var engine = Engine.Start(GameRandom.Sealed(Secret), out var first, out var second);
+        started.Spawned.ShouldBe([first, second]);
+        SessionDecider.Fold([started]).Game.ShouldBe(engine);
+    }
+
+    [Theory]
+    // Independent of this code: python3 -c "import hashlib; print(hashlib.sha256(b'3f2504e0-4f89-11d3-9a0c-0305e82c3301:' + bytes(range(1,33)).hex().encode()).hexdigest())"
+    [InlineData("0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20", "301f342b3b2f01c00a41331f77f668c40c270186e63b483cedd9fafda4583cc5")]
+    public void a_sealed_commitment_is_the_lowercase_hex_sha256_of_id_colon_secret(string secret, string expected)
+    {
+        SessionDecider.SeedCommitment(Id, secret).ShouldBe(expected);
+    }
+
+    [Fact]
+    public void starting_on_both_a_seed_and_a_secret_or_on_neither_is_a_programming_error()
+    {
+        Should.Throw<ArgumentException>(() => When(new StartSession(Id, "ada", 1, Secret, null, T0)));
+        Should.Throw<ArgumentException>(() => When(new StartSession(Id, "ada", null, null, null, T0)));
+        Should.Throw<ArgumentException>(() => When(new StartSession(Id, "ada", null, [1, 2, 3], null, T0)));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ending_a_sealed_session_reveals_its_secret(bool gameOver)
+    {
+        // A left move leaves one empty cell whose neighbours are an 8 and a 16: whatever spawns there, the game is over.
+        var tiles = TilesOf([[2, 4, 2, 4], [4, 2, 4, 2], [2, 4, 2, 16], [0, 4, 2, 8]]);
+        var hex = Convert.ToHexStringLower(Secret);
+        object[] given = [new SessionStarted(Id, "ada", null, hex, true, SessionDecider.SeedCommitment(Id, hex), null, tiles, T0)];
+
+        var decision = gameOver ? When(Moves(Direction.Left), given) : When(new AbandonSession(T1), given);
+
+        var (seed, secret) = decision.Events[^1] switch
+        {
+            GameOver e => (e.Seed, e.Secret),
+            SessionAbandoned e => (e.Seed, e.Secret),
+            var other => throw new ShouldAssertException($"The last event is {other}."),
+        };
+        seed.ShouldBeNull();
+        secret.ShouldBe(hex);
+        SessionDecider.Fold([.. given, .. decision.Events]).SeedIsPublic.ShouldBeTrue();
     }
 
     // ---- moving -----------------------------------------------------------------------------------------------
@@ -179,8 +260,8 @@ public class SessionDeciderTests
     public void moves_on_a_session_that_has_ended_are_rejected_as_not_active(string ending)
     {
         object end = ending == "over"
-            ? new GameOver("ada", 4, 2, 0, 1, T0)
-            : new SessionAbandoned("ada", 4, 2, 0, 1, T0);
+            ? new GameOver("ada", 4, 2, 0, 1, null, T0)
+            : new SessionAbandoned("ada", 4, 2, 0, 1, null, T0);
         object[] given = [.. Started(1), end];
 
         var decision = When(Moves(Direction.Right), given);
@@ -206,7 +287,7 @@ public class SessionDeciderTests
         decision.IsAccepted.ShouldBeTrue();
         decision.Events.Count.ShouldBe(2);
         decision.Events[0].ShouldBeOfType<TilesMoved>().Spawned.ShouldBe(new Tile(3, 3, 2));
-        decision.Events[1].ShouldBe(new GameOver("ada", 0, 4, 1, seed, T1));
+        decision.Events[1].ShouldBe(new GameOver("ada", 0, 4, 1, seed, null, T1));
 
         var state = SessionDecider.Fold([.. given, .. decision.Events]);
         state.Status.ShouldBe(SessionStatus.Over);
@@ -235,11 +316,11 @@ public class SessionDeciderTests
     }
 
     [Fact]
-    public void a_sealed_seed_is_revealed_when_the_game_is_over()
+    public void a_seed_sealed_by_the_first_version_is_revealed_when_the_game_is_over()
     {
         var tiles = TilesOf(PreLock);
         var seed = unchecked(1u - (uint)tiles.Length * Rules.DrawsPerSpawn * Mulberry32.Increment);
-        object[] given = [new SessionStarted(Id, "ada", seed, true, SessionDecider.SeedCommitment(Id, seed), null, tiles, T0)];
+        object[] given = [new SessionStartedV1(Id, "ada", seed, true, SessionDecider.SeedCommitment(Id, seed), null, tiles, T0).Upcast()];
         SessionDecider.Fold(given).SeedIsPublic.ShouldBeFalse();
 
         var decision = When(Moves(Direction.Left), given);
@@ -293,14 +374,14 @@ public class SessionDeciderTests
     [Fact]
     public void abandoning_ends_the_session_and_reveals_the_seed()
     {
-        object[] given = Started(1, @sealed: true);
+        object[] given = StartedSealedOnASeed(1);
         var moved = When(Moves(Direction.Right, Direction.Left, Direction.Left, Direction.Up), given).Events;
         given = [.. given, .. moved];
 
         var decision = When(new AbandonSession(T1.AddMinutes(1)), given);
 
         decision.IsAccepted.ShouldBeTrue();
-        decision.Events.ShouldHaveSingleItem().ShouldBe(new SessionAbandoned("ada", 12, 8, 4, 1, T1.AddMinutes(1)));
+        decision.Events.ShouldHaveSingleItem().ShouldBe(new SessionAbandoned("ada", 12, 8, 4, 1, null, T1.AddMinutes(1)));
         var state = SessionDecider.Fold([.. given, .. decision.Events]);
         state.Status.ShouldBe(SessionStatus.Abandoned);
         state.SeedIsPublic.ShouldBeTrue();
@@ -312,8 +393,8 @@ public class SessionDeciderTests
     public void abandoning_a_session_that_has_ended_is_rejected(string ending)
     {
         object end = ending == "over"
-            ? new GameOver("ada", 4, 2, 0, 1, T0)
-            : new SessionAbandoned("ada", 4, 2, 0, 1, T0);
+            ? new GameOver("ada", 4, 2, 0, 1, null, T0)
+            : new SessionAbandoned("ada", 4, 2, 0, 1, null, T0);
 
         var decision = When(new AbandonSession(T1), [.. Started(1), end]);
 

@@ -28,7 +28,7 @@ public sealed class StateSerializationTests
         var id = Guid.Parse("0195f1c4-6a2e-7c3b-9d41-2f7a8e5b6c10");
         var at = DateTimeOffset.Parse("2026-11-22T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
         var state = SessionState.Initial;
-        foreach (var e in SessionDecider.Decide(new StartSession(id, "alice", 7, true, null, at), state).Events)
+        foreach (var e in SessionDecider.Decide(StartSession.Sealed(id, "alice", Enumerable.Range(1, GameRandom.SecretBytes).Select(i => (byte)i).ToArray(), null, at), state).Events)
             state = SessionDecider.Evolve(state, e);
         var moves = Enum.GetValues<Direction>().Concat(Enum.GetValues<Direction>()).ToArray();
         foreach (var direction in moves)

@@ -1,7 +1,7 @@
 namespace EventApi.Domain.Game;
 
 /// <summary>A game of 2048 at one point: the board, the generator, the score and what follows from them.</summary>
-public readonly record struct GameState(Board Board, Mulberry32 Rng, int Score, int MoveCount)
+public readonly record struct GameState(Board Board, GameRandom Rng, int Score, int MoveCount)
 {
     public const int WinningTile = 2048;
 
@@ -20,11 +20,13 @@ public readonly record struct MoveOutcome(int ScoreGained, int MergeCount, Tile 
 /// <summary>The engine: starts games and plays moves, drawing from the game's own generator.</summary>
 public static class Engine
 {
-    /// <summary>A new game spawns two tiles.</summary>
-    public static GameState Start(uint seed, out Tile first, out Tile second)
+    /// <summary>A new open game on <paramref name="seed"/> (Mulberry32) spawns two tiles.</summary>
+    public static GameState Start(uint seed, out Tile first, out Tile second) => Start(GameRandom.Open(seed), out first, out second);
+
+    /// <summary>A new game spawns two tiles, drawn from <paramref name="rng"/>.</summary>
+    public static GameState Start(GameRandom rng, out Tile first, out Tile second)
     {
         var board = default(Board);
-        var rng = new Mulberry32(seed);
         Rules.TrySpawn(ref board, ref rng, out first);
         Rules.TrySpawn(ref board, ref rng, out second);
         return new GameState(board, rng, 0, 0);

@@ -3,8 +3,8 @@ using System.Numerics;
 namespace EventApi.Domain.Game;
 
 /// <summary>
-/// The rules of 2048 as the original game manager plays them, with its <c>Math.random()</c> replaced by a seeded
-/// <see cref="Mulberry32"/>. Pure functions over value types: no allocation, no clock, no I/O.
+/// The rules of 2048 as the original game manager plays them, with its <c>Math.random()</c> replaced by the game's
+/// <see cref="GameRandom"/>. Pure functions over value types: no allocation, no clock, no I/O.
 /// </summary>
 public static class Rules
 {
@@ -100,7 +100,7 @@ public static class Rules
     /// Spawns one tile: the first draw picks the value (2 when it is below 0.9, else 4); the empty cells are listed
     /// column by column (x outer, y inner) and the second draw picks one. Draws nothing when the board is full.
     /// </summary>
-    public static bool TrySpawn(ref Board board, ref Mulberry32 rng, out Tile spawned)
+    public static bool TrySpawn(ref Board board, ref GameRandom rng, out Tile spawned)
     {
         // Bit i is the i-th cell column by column (x * 4 + y), set when that cell is empty.
         var cells = board.Exponents;

@@ -25,6 +25,7 @@ public static class SessionDecider
             Id = e.SessionId,
             Player = e.Player,
             Seed = e.Seed,
+            Secret = e.Secret,
             Sealed = e.Sealed,
             SeedCommitment = e.SeedCommitment,
             CallbackUrl = e.CallbackUrl,
@@ -45,34 +46,49 @@ public static class SessionDecider
     public static SessionState Fold(IEnumerable<object> events) => events.Aggregate(SessionState.Initial, Evolve);
 
     /// <summary>The lowercase hex SHA-256 of the UTF-8 text <c>"{id}:{seed}"</c> (the id in its 36-character form).</summary>
-    public static string SeedCommitment(Guid sessionId, uint seed)
+    public static string SeedCommitment(Guid sessionId, uint seed) => Commitment($"{sessionId:D}:{seed}");
+
+    /// <summary>The lowercase hex SHA-256 of the UTF-8 text <c>"{id}:{secret}"</c>: the id in its 36-character form,
+    /// the secret in lowercase hex. A commitment to 256 random bits cannot be searched.</summary>
+    public static string SeedCommitment(Guid sessionId, string secret) => Commitment($"{sessionId:D}:{secret}");
+
+    private static string Commitment(string text)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes($"{sessionId:D}:{seed}"), hash);
+        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
         return Convert.ToHexStringLower(hash);
     }
+
+    private static GameRandom RandomOf(uint? seed, string? secret) =>
+        secret is not null ? GameRandom.Sealed(Convert.FromHexString(secret)) : GameRandom.Open(seed!.Value);
 
     private static GameState Started(SessionStarted e)
     {
         var board = default(Board);
         foreach (var tile in e.Spawned) board.Place(tile);
-        var rng = new Mulberry32(e.Seed).Advance((uint)e.Spawned.Length * Rules.DrawsPerSpawn);
+        var rng = RandomOf(e.Seed, e.Secret).Advance((uint)e.Spawned.Length * Rules.DrawsPerSpawn);
         return new GameState(board, rng, 0, 0);
     }
 
     private static Decision Start(StartSession command, SessionState state)
     {
+        if (command.Seed is null == command.Secret is null)
+            throw new ArgumentException("A session starts on a seed or on a secret: exactly one of the two.", nameof(command));
+        if (command.Secret is { Length: not GameRandom.SecretBytes } wrongLength)
+            throw new ArgumentException($"A sealed session's secret is {GameRandom.SecretBytes} bytes, not {wrongLength.Length}.", nameof(command));
         if (state.Status != SessionStatus.NotStarted)
             return Decision.Reject(new Rejection(Rejection.AlreadyStarted, $"Session {state.Id} has already started."));
 
-        Engine.Start(command.Seed, out var first, out var second);
+        var secret = command.Secret is { } bytes ? Convert.ToHexStringLower(bytes) : null;
+        Engine.Start(RandomOf(command.Seed, secret), out var first, out var second);
         return Decision.Accept([
             new SessionStarted(
                 command.SessionId,
                 command.Player,
                 command.Seed,
-                command.Sealed,
-                SeedCommitment(command.SessionId, command.Seed),
+                secret,
+                Sealed: secret is not null,
+                secret is not null ? SeedCommitment(command.SessionId, secret) : SeedCommitment(command.SessionId, command.Seed!.Value),
                 command.CallbackUrl,
                 [first, second],
                 command.At,
@@ -119,7 +135,7 @@ public static class SessionDecider
 
             if (game.Over)
             {
-                events.Add(new GameOver(state.Player, game.Score, game.MaxTile, game.MoveCount, state.Seed, command.At));
+                events.Add(new GameOver(state.Player, game.Score, game.MaxTile, game.MoveCount, state.Seed, state.Secret, command.At));
                 status = SessionStatus.Over;
             }
         }
@@ -135,7 +151,7 @@ public static class SessionDecider
             return Decision.Reject(new Rejection(Rejection.NotActive, $"The session is already {Name(state.Status)}."));
 
         var game = state.Game;
-        return Decision.Accept([new SessionAbandoned(state.Player, game.Score, game.MaxTile, game.MoveCount, state.Seed, command.At)]);
+        return Decision.Accept([new SessionAbandoned(state.Player, game.Score, game.MaxTile, game.MoveCount, state.Seed, state.Secret, command.At)]);
     }
 
     public static string Name(Direction direction) => direction switch

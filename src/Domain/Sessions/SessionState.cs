@@ -17,7 +17,12 @@ public sealed record SessionState
 
     public Guid Id { get; init; }
     public string Player { get; init; } = "";
-    public uint Seed { get; init; }
+    /// <summary>The Mulberry32 seed; null for a sealed session that draws from <see cref="Secret"/>.</summary>
+    public uint? Seed { get; init; }
+
+    /// <summary>A sealed session's secret, lowercase hex; null otherwise.</summary>
+    public string? Secret { get; init; }
+
     public bool Sealed { get; init; }
     public string SeedCommitment { get; init; } = "";
     public string? CallbackUrl { get; init; }
@@ -29,6 +34,6 @@ public sealed record SessionState
     /// <summary>The daily challenge this session plays, if any.</summary>
     public DateOnly? ChallengeDay { get; init; }
 
-    /// <summary>The seed may be shown: it was given by the player, or the game has ended.</summary>
+    /// <summary>The seed or secret may be shown: the player gave the seed, or the game has ended.</summary>
     public bool SeedIsPublic => !Sealed || Status is SessionStatus.Over or SessionStatus.Abandoned;
 }

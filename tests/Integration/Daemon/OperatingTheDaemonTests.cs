@@ -61,9 +61,9 @@ public sealed class OperatingTheDaemonTests(ApiFactory api) : ApiTest(api)
     // declare none and are fed every event.
     [Theory]
     [InlineData("statistics", null)]
-    [InlineData("player-statistics", new[] { "session_started", "game_over", "session_abandoned" })]
-    [InlineData("leaderboard", new[] { "session_started", "game_over", "session_abandoned" })]
-    [InlineData("session-timeline", new[] { "session_started", "tiles_moved" })]
+    [InlineData("player-statistics", new[] { "session_started_v2", "game_over_v2", "session_abandoned_v2" })]
+    [InlineData("leaderboard", new[] { "session_started_v2", "game_over_v2", "session_abandoned_v2" })]
+    [InlineData("session-timeline", new[] { "session_started_v2", "tiles_moved" })]
     public async Task rebuilding_a_projection_through_http_leaves_its_documents_byte_for_byte_as_they_were(string projection, string[]? declaredTypes)
     {
         await Client.PlayAsync("alice", 12345, moves: 8);

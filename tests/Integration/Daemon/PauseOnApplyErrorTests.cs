@@ -44,7 +44,7 @@ public sealed class PauseOnApplyErrorTests(PauseOnApplyErrorApiFactory api) : Ap
         error.GetProperty("type").GetString().ShouldBe("System.IO.InvalidDataException");
         error.GetProperty("message").GetString()!.ShouldContain("power of two");
         error.GetProperty("eventSequence").GetInt64().ShouldBe(bogus);
-        error.GetProperty("eventType").GetString().ShouldBe("game_over");
+        error.GetProperty("eventType").GetString().ShouldBe("game_over_v2");
         shard.GetProperty("deadLetters").GetInt64().ShouldBe(0);
 
         var report = await Client.ReadinessShouldBeDegradedByAsync(Shard);

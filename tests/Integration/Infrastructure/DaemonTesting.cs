@@ -73,7 +73,7 @@ public static class DaemonTesting
     {
         await using (var writer = api.Store.LightweightSession())
         {
-            writer.Events.Append(session, new GameOver("p", 10, 3, 1, 1, DateTimeOffset.UtcNow));
+            writer.Events.Append(session, new GameOver("p", 10, 3, 1, 1, null, DateTimeOffset.UtcNow));
             await writer.SaveChangesAsync();
         }
 

@@ -75,7 +75,7 @@ public sealed class PlayingASessionTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
-    public async Task moves_on_an_abandoned_session_are_refused_and_abandoning_reveals_the_seed()
+    public async Task moves_on_an_abandoned_session_are_refused_and_abandoning_reveals_the_secret()
     {
         var started = await Client.StartAsync(seed: null);
         started.Seed.ShouldBeNull();
@@ -85,8 +85,8 @@ public sealed class PlayingASessionTests(ApiFactory api) : ApiTest(api)
             abandon.StatusCode.ShouldBe(HttpStatusCode.OK);
             var view = (await abandon.Content.ReadFromJsonAsync<SessionResponse>(SessionsClient.Json))!;
             view.Status.ShouldBe(SessionStatusName.Abandoned);
-            view.Seed.ShouldNotBeNull();
-            SessionDecider.SeedCommitment(started.Id, (uint)view.Seed!.Value).ShouldBe(started.SeedCommitment);
+            view.Secret.ShouldNotBeNull();
+            SessionDecider.SeedCommitment(started.Id, view.Secret).ShouldBe(started.SeedCommitment);
             abandon.Headers.ETag!.Tag.ShouldBe("\"2\"");
         }
 

@@ -1,3 +1,4 @@
+using EventApi.Api.Features.Sessions;
 using EventApi.Api.Infrastructure;
 using EventApi.Api.Infrastructure.Daemon;
 using JasperFx.Events;
@@ -165,7 +166,10 @@ public static class RebuildProjectionEndpoint
         long mark, CancellationToken ct)
     {
         if (mark == 0) return 0;
-        var names = ((IReadOnlyStoreOptions)options).Events.AllKnownEventTypes().Where(t => types.Contains(t.EventType)).Select(t => t.EventTypeName).ToArray();
+        // The daemon also feeds the rows stored under an earlier version's name, which the store upcasts.
+        var names = ((IReadOnlyStoreOptions)options).Events.AllKnownEventTypes().Where(t => types.Contains(t.EventType)).Select(t => t.EventTypeName)
+            .Concat(SessionsFeature.FirstVersionNames.Where(upcast => types.Contains(upcast.Key)).Select(upcast => upcast.Value))
+            .ToArray();
 
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);

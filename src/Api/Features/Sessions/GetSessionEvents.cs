@@ -27,7 +27,7 @@ public sealed record SessionEventResponse
     /// <example>2026-11-22T12:00:01+00:00</example>
     public required DateTimeOffset Timestamp { get; init; }
 
-    /// <summary>The event itself; a sealed, active session's seed shows as null.</summary>
+    /// <summary>The event itself, as anyone may see it: never the callback URL, and while a sealed session is active its seed and secret show as null.</summary>
     /// <example>{"direction":"left","merged":[],"scoreGained":0,"spawned":{"x":3,"y":1,"value":2},"at":"2026-11-22T12:00:01+00:00"}</example>
     public required JsonNode? Data { get; init; }
 }
@@ -38,7 +38,7 @@ public static class GetSessionEventsEndpoint
         routes.MapGet("/sessions/{id:guid}/events", Handle)
             .WithName("getSessionEvents")
             .WithSummary("Get a session's events")
-            .WithDescription("The session's stream, in order. While a sealed session is active its seed is redacted (null); it is revealed when the game ends.")
+            .WithDescription("The session's stream, in order, as anyone may see it. The callback URL is never shown. While a sealed session is active its secret is redacted (null); the events that end the game reveal it, and from then on it is shown.")
             .DocumentHeaders([], (200, HeaderDocs.ETag))
             .Produces<SessionEventResponse[]>()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -52,22 +52,20 @@ public static class GetSessionEventsEndpoint
 
         var state = SessionDecider.Fold(events.Select(e => e.Data));
         var options = json.Value.SerializerOptions;
-        var response = events.Select(e => new SessionEventResponse
+        var response = events.Select(e =>
         {
-            Version = e.Version,
-            Sequence = e.Sequence,
-            Type = e.EventTypeName,
-            Timestamp = e.Timestamp,
-            Data = Redact(JsonSerializer.SerializeToNode(e.Data, e.EventType, options), e.Data, state),
+            var data = PublicEvents.Data(e.Data, state);
+            return new SessionEventResponse
+            {
+                Version = e.Version,
+                Sequence = e.Sequence,
+                Type = PublicEventNames.Of(e),
+                Timestamp = e.Timestamp,
+                Data = JsonSerializer.SerializeToNode(data, data.GetType(), options),
+            };
         }).ToArray();
 
         http.Response.Headers.ETag = ETags.For(events[^1].Version);
         return TypedResults.Ok(response);
-    }
-
-    private static JsonNode? Redact(JsonNode? node, object data, SessionState state)
-    {
-        if (data is SessionStarted && !state.SeedIsPublic && node is JsonObject obj) obj["seed"] = null;
-        return node;
     }
 }

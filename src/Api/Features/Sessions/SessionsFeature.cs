@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using EventApi.Api.Infrastructure;
 using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Domain.Sessions;
@@ -10,14 +11,28 @@ namespace EventApi.Api.Features.Sessions;
 
 public static class SessionsFeature
 {
+    /// <summary>The names the first version stored the events that changed shape under. The store upcasts those rows on
+    /// read, and the daemon feeds them to every projection that declares the new type.</summary>
+    public static readonly FrozenDictionary<Type, string> FirstVersionNames = new Dictionary<Type, string>
+    {
+        [typeof(SessionStarted)] = "session_started",
+        [typeof(GameOver)] = "game_over",
+        [typeof(SessionAbandoned)] = "session_abandoned",
+    }.ToFrozenDictionary();
+
     /// <summary>The session streams, their inline view and their access records.</summary>
     public static StoreOptions ConfigureSessions(this StoreOptions options)
     {
-        options.Events.AddEventType<SessionStarted>();
+        // The second version of the events that reveal what a game draws from is stored as session_started_v2,
+        // game_over_v2 and session_abandoned_v2; the first version's rows keep their names and are upcast on read.
+        options.Events.MapEventTypeWithSchemaVersion<SessionStarted>(2);
+        options.Events.MapEventTypeWithSchemaVersion<GameOver>(2);
+        options.Events.MapEventTypeWithSchemaVersion<SessionAbandoned>(2);
+        options.Events.Upcast<SessionStartedV1, SessionStarted>(FirstVersionNames[typeof(SessionStarted)], v1 => v1.Upcast());
+        options.Events.Upcast<GameOverV1, GameOver>(FirstVersionNames[typeof(GameOver)], v1 => v1.Upcast());
+        options.Events.Upcast<SessionAbandonedV1, SessionAbandoned>(FirstVersionNames[typeof(SessionAbandoned)], v1 => v1.Upcast());
         options.Events.AddEventType<TilesMoved>();
         options.Events.AddEventType<MilestoneReached>();
-        options.Events.AddEventType<GameOver>();
-        options.Events.AddEventType<SessionAbandoned>();
 
         options.Projections.Add<SessionViewProjection>(ProjectionLifecycle.Inline);
         options.Projections.Add(new SessionTimelineProjection(), ProjectionLifecycle.Async, asyncConfiguration: ProjectionsSetup.LargeBatches);

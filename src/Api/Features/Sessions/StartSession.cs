@@ -3,6 +3,7 @@ using EventApi.Api.Features.Challenges;
 using EventApi.Api.Features.SideEffects;
 using EventApi.Api.Infrastructure;
 using EventApi.Api.Infrastructure.Idempotency;
+using EventApi.Domain.Game;
 using EventApi.Domain.Sessions;
 using EventApi.Projections.Sessions;
 using FluentValidation;
@@ -17,7 +18,7 @@ public sealed record StartSessionRequest
     /// <example>alice</example>
     public string? Player { get; init; }
 
-    /// <summary>The game's seed, 0 to 4294967295. Given: the session is open and the seed public. Left out: the server draws one and keeps it secret until the game ends.</summary>
+    /// <summary>The game's seed, 0 to 4294967295. Given: the session is open, the seed public and the spawns drawn from Mulberry32. Left out: the session is sealed, the server draws a 256-bit secret and keeps it until the game ends.</summary>
     /// <example>12345</example>
     public long? Seed { get; init; }
 
@@ -55,7 +56,7 @@ public static class StartSessionEndpoint
         routes.MapPost("/sessions", Handle)
             .WithName("startSession")
             .WithSummary("Start a session")
-            .WithDescription("Starts a game of 2048. With a seed the session is open; without one the server draws a secret seed and shows only its commitment until the game ends. The answer carries the session's bearer token and, with a callbackUrl, its webhook secret, both shown this once. Send an Idempotency-Key to retry safely.")
+            .WithDescription("Starts a game of 2048. With a seed the session is open; without one it is sealed: the server draws a 256-bit secret and shows only its commitment until the game ends. The answer carries the session's bearer token and, with a callbackUrl, its webhook secret, both shown this once. Send an Idempotency-Key to retry safely.")
             .Validate<StartSessionRequest>()
             .DocumentHeaders([HeaderDocs.IdempotencyKey], (201, HeaderDocs.Location), (201, HeaderDocs.ETag))
             .Produces<StartedSessionResponse>(StatusCodes.Status201Created)
@@ -79,13 +80,11 @@ public static class StartSessionEndpoint
         if (key is not null && await key.ReplayAsync(session, now, ct) is { } replay) return replay;
 
         var id = Guid.CreateVersion7(now);
-        var isSealed = request.Seed is null;
-        var seed = isSealed ? BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(sizeof(uint))) : (uint)request.Seed!.Value;
+        var command = request.Seed is { } given
+            ? StartSession.Open(id, request.Player!, (uint)given, request.CallbackUrl, now, challenges.DayPlayedBy((uint)given, now))
+            : StartSession.Sealed(id, request.Player!, RandomNumberGenerator.GetBytes(GameRandom.SecretBytes), request.CallbackUrl, now);
 
-        var decision = SessionDecider.Decide(
-            new StartSession(id, request.Player!, seed, isSealed, request.CallbackUrl, now,
-                isSealed ? null : challenges.DayPlayedBy(seed, now)),
-            SessionState.Initial);
+        var decision = SessionDecider.Decide(command, SessionState.Initial);
         if (decision.Rejection is { } rejection) return SessionCommandPipeline.Rejected(rejection);
 
         session.Events.StartStream<SessionView>(id, decision.Events);
@@ -94,7 +93,7 @@ public static class StartSessionEndpoint
 
         var version = (long)decision.Events.Count;
         var secret = request.CallbackUrl is null ? null : webhooks.SecretFor(id);
-        var response = new StartedSessionResponse(SessionResponse.From(version, SessionDecider.Fold(decision.Events)), token, secret);
+        var response = new StartedSessionResponse(SessionResponse.From(version, SessionDecider.Fold(decision.Events)), token, request.CallbackUrl, secret);
         var location = $"/sessions/{id}";
         var etag = ETags.For(version);
         key?.Record(session, StatusCodes.Status201Created, response, location, etag, now);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EventApi.Api.Features.Sessions;
 using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Domain.Sessions;
 using EventApi.Projections.Sessions;
@@ -83,7 +84,7 @@ public sealed class SideEffectsSubscription : BatchSubscription
         {
             var webhook = New(e, SideEffectKind.Webhook, now);
             webhook.Url = url;
-            webhook.Body = JsonSerializer.Serialize(new WebhookBody(e.EventTypeName, e.StreamId, e.Version, score, maxTile, e.Timestamp), BodyJson);
+            webhook.Body = JsonSerializer.Serialize(new WebhookBody(PublicEventNames.Of(e), e.StreamId, e.Version, score, maxTile, e.Timestamp), BodyJson);
             yield return webhook;
         }
     }
@@ -95,7 +96,7 @@ public sealed class SideEffectsSubscription : BatchSubscription
         Version = e.Version,
         Sequence = e.Sequence,
         Kind = kind,
-        EventType = e.EventTypeName,
+        EventType = PublicEventNames.Of(e),
         EventTimestamp = e.Timestamp,
         Status = SideEffectStatus.Pending,
         CreatedAt = now,
