@@ -31,7 +31,7 @@ public static class HostSetup
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = LargestRequestBodyBytes);
 
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<TimeProvider>(Clock.Microseconds);
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));

@@ -37,6 +37,7 @@ public static class MartenSetup
 
                 var options = new StoreOptions();
                 options.UseEventStoreSettings(connectionString);
+                options.Events.TimeProvider = sp.GetRequiredService<TimeProvider>();
                 // The daemon looks for new events every 100 ms while they keep coming and every 250 ms otherwise (Marten's
                 // defaults: 250 ms and 1 s). The slow interval is also its wait whenever an earlier append is still in
                 // flight (a gap in the sequence), which under load made most of the side-effects subscription's lag.
@@ -71,7 +72,11 @@ public static class MartenSetup
         options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
 
-        // Events carry their own times from the command; Marten's timestamp is the store's record of the append.
+        // Events carry their own times from the command, and every append stamps the command's time on its events
+        // (EventTimes.StampedAt), so the store's timestamps are the times the API showed and time travel by them is
+        // exact. Marten 9's default append mode, QuickWithServerTimestamps, writes the timestamp set on each event
+        // (despite its name: its documentation says they come from .NET's TimeProvider); plain Quick would write the
+        // database server's now() instead.
         options.Events.StreamIdentity = StreamIdentity.AsGuid;
         // The original DistributedLock.Postgres (behind the forwarding package) needs transaction-scoped
         // advisory locks for the async daemon to take its locks (README, "The local package folder").

@@ -38,6 +38,39 @@ public sealed class ReplayAndTimelineTests(ApiFactory api) : ApiTest(api)
         }
     }
 
+    [Fact]
+    public async Task time_travel_to_a_time_the_api_showed_gives_the_session_exactly_as_it_was_then()
+    {
+        var game = await Games.PlayAsync(Client, "alice", 7, randomSeed: 3, maxMoves: 30, batch: 1, abandon: true);
+        // The start answer as a plain view: without the owner's token and webhook secret.
+        var start = JsonSerializer.Deserialize<SessionResponse>(JsonSerializer.Serialize<SessionResponse>(game.Started, SessionsClient.Json), SessionsClient.Json)!;
+        SessionResponse[] shown = [start, .. game.Steps.Select(s => s.View)];
+
+        (await ReplayAtAsync(game.Started.Id, start.StartedAt)).ShouldBeEquivalentTo(start);
+        foreach (var view in shown)
+        {
+            var then = await ReplayAtAsync(game.Started.Id, view.UpdatedAt);
+            then.Version.ShouldBe(view.Version, $"at {view.UpdatedAt:O}");
+            then.ShouldBeEquivalentTo(view);
+        }
+
+        // The store's timestamp of each event is the time of the command that appended it: one clock.
+        var events = await Client.GetEventsAsync(game.Started.Id);
+        foreach (var view in shown)
+        {
+            events.Single(e => e.GetProperty("version").GetInt64() == view.Version).GetProperty("timestamp").GetDateTimeOffset()
+                .ShouldBe(view.UpdatedAt);
+        }
+    }
+
+    private async Task<SessionResponse> ReplayAtAsync(Guid id, DateTimeOffset at)
+    {
+        using var response = await Client.GetAsync($"/sessions/{id}/replay?at={Uri.EscapeDataString(at.ToString("O"))}");
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+        return JsonSerializer.Deserialize<SessionResponse>(body, SessionsClient.Json)!;
+    }
+
     [Theory]
     [InlineData("version=0")]
     [InlineData("version=99")]

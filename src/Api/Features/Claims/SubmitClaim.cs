@@ -82,7 +82,7 @@ public static class SubmitClaimEndpoint
         var seed = (uint)request.Seed!.Value;
         var decision = ClaimDecider.Decide(new SubmitClaim(id, request.Player!, seed, InputRules.ToDirections(request.Moves!),
             (int)request.ClaimedScore!.Value, challenges.DayPlayedBy(seed, now), now));
-        session.Events.StartStream<ClaimView>(id, decision.Event);
+        session.Events.StartStream<ClaimView>(id, decision.Event).Events.StampedAt(now);
 
         IResult result;
         if (decision.State.Verified)

@@ -10,7 +10,7 @@ public static class ReplaySessionEndpoint
         routes.MapGet("/sessions/{id:guid}/replay", Handle)
             .WithName("replaySession")
             .WithSummary("See a session as it was")
-            .WithDescription("Time travel over the event stream: the session view as it was at stream version N (?version=N), or at a moment (?at=ISO-8601 timestamp, by the store's event timestamps). Give exactly one of them. A version outside 1..current, or a moment before the session started, is 422.")
+            .WithDescription("Time travel over the event stream: the session view as it was at stream version N (?version=N), or at a moment (?at=ISO-8601 timestamp). The API has one clock: a startedAt or updatedAt it answered with, or an event's timestamp, gives the session exactly as it was then. Give exactly one of them. A version outside 1..current, or a moment before the session started, is 422.")
             .Produces<SessionResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -62,6 +62,7 @@ public sealed class SessionCommandPipeline(IDocumentSession session, TimeProvide
         if (decision.Rejection is { } rejection) return Rejected(rejection);
 
         stream.AppendMany(decision.Events);
+        stream.Events.StampedAt(now);
         var version = view.Version + decision.Events.Count;
         var state = decision.Events.Aggregate(view.State, SessionDecider.Evolve);
         var response = SessionResponse.From(version, state);

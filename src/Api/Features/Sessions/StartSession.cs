@@ -87,7 +87,7 @@ public static class StartSessionEndpoint
         var decision = SessionDecider.Decide(command, SessionState.Initial);
         if (decision.Rejection is { } rejection) return SessionCommandPipeline.Rejected(rejection);
 
-        session.Events.StartStream<SessionView>(id, decision.Events);
+        session.Events.StartStream<SessionView>(id, decision.Events).Events.StampedAt(now);
         var (token, access) = SessionAccess.Issue(id);
         session.Insert(access);
 
