@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
@@ -103,6 +104,21 @@ public sealed class DeliveryPolicyTests
 
         DeliveryPolicy.Classify(new InvalidOperationException("bad request URI"), false, TimeSpan.FromSeconds(10)).Outcome.ShouldBe(DeliveryOutcome.Permanent);
         DeliveryPolicy.Classify(new NotSupportedException("scheme"), false, TimeSpan.FromSeconds(10)).Outcome.ShouldBe(DeliveryOutcome.Permanent);
+    }
+
+    [Fact]
+    public void a_refused_destination_is_permanent_and_its_recorded_error_is_the_same_whatever_the_port()
+    {
+        var refusal = new WebhookDestinationRefusedException("vm", [IPAddress.Loopback]);
+        var open = DeliveryPolicy.Classify(new HttpRequestException("refused (vm:5432)", refusal), timedOut: false, TimeSpan.FromSeconds(10));
+        var closed = DeliveryPolicy.Classify(new HttpRequestException("refused (vm:9)", refusal), timedOut: false, TimeSpan.FromSeconds(10));
+
+        open.ShouldBe(closed);
+        (open.Outcome, open.Error, open.ExceptionType).ShouldBe(
+            (DeliveryOutcome.Permanent, DeliveryPolicy.DestinationNotAllowed, typeof(WebhookDestinationRefusedException).FullName));
+        // The log, for operators, names the host and what it resolved to.
+        open.Detail!.ShouldContain("'vm'");
+        open.Detail!.ShouldContain("127.0.0.1");
     }
 
     [Theory]

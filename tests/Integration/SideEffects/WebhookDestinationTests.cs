@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Sockets;
+using EventApi.Api.Features.SideEffects;
+using EventApi.Integration.Faults;
+using EventApi.Integration.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace EventApi.Integration.SideEffects;
+
+/// <summary>A host with the API's default webhook destinations: no internal address is allowed, loopback included.</summary>
+public sealed class DefaultDestinationsApiFactory : ApiFactory
+{
+    protected override IDictionary<string, string?> Settings(IDictionary<string, string?> defaults)
+    {
+        foreach (var key in LoopbackWebhooks.Keys) defaults.Remove(key);
+        return defaults;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class DefaultDestinationsCollection : ICollectionFixture<DefaultDestinationsApiFactory>
+{
+    public const string Name = "api with the default webhook destinations";
+}
+
+/// <summary>By default, webhooks reach nothing inside the network: an internal address is refused when a webhook connects
+/// to what a host name resolves to.</summary>
+[Collection(DefaultDestinationsCollection.Name)]
+public sealed class WebhookDestinationTests(DefaultDestinationsApiFactory api) : ApiTest(api)
+{
+    [Fact]
+    public async Task a_host_name_that_resolves_to_this_machine_is_refused_when_the_webhook_connects_and_dead_lettered_alike_whether_its_port_is_open_or_closed()
+    {
+        // The machine's own name passes POST /sessions (a name is not an address) and resolves, offline, to this machine:
+        // loopback from /etc/hosts, or a container's private address.
+        var host = Dns.GetHostName();
+        var addresses = await Dns.GetHostAddressesAsync(host);
+        addresses.ShouldNotBeEmpty();
+        addresses.ShouldAllBe(a => WebhookDestinations.IsInternal(a), $"{host} resolves to {string.Join(", ", addresses)}: this test needs a name of this machine");
+
+        // Something listens on every address of this machine (an open port), and on the database's port; nothing on the third.
+        using var listener = TcpListener.Create(0);
+        listener.Start();
+        var open = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var database = new NpgsqlConnectionStringBuilder(Api.Services.GetRequiredService<IConfiguration>()["ConnectionStrings:Postgres"]).Port;
+        var closed = new Uri(WebhookReceiver.DownUrl()).Port;
+
+        var sessions = new List<Guid>();
+        foreach (var port in new[] { open, database, closed })
+            sessions.Add((await Client.AbandonedGameAsync($"prober{port}", $"http://{host}:{port}/hooks/probe")).Id);
+
+        var deadLetters = new List<SideEffect>();
+        foreach (var session in sessions)
+            deadLetters.Add(await Api.WaitForStatusAsync(SideEffect.IdFor(session, 2, SideEffectKind.Webhook), SideEffectStatus.DeadLettered));
+
+        // Permanent (not retried), with one reason whatever the port, and no connection was made.
+        deadLetters.ShouldAllBe(d => d.Attempts == 1 && d.LastError == DeliveryPolicy.DestinationNotAllowed
+                                     && d.ExceptionType == typeof(WebhookDestinationRefusedException).FullName);
+        listener.Pending().ShouldBeFalse();
+
+        var listed = await Client.GetAdminJsonAsync("/admin/dead-letters?exceptionType=WebhookDestinationRefusedException");
+        listed.GetProperty("total").GetInt32().ShouldBe(3);
+        listed.GetProperty("deadLetters").EnumerateArray()
+            .Select(d => (d.GetProperty("lastError").GetString(), d.GetProperty("exceptionType").GetString(), d.GetProperty("attempts").GetInt32()))
+            .Distinct().ShouldHaveSingleItem();
+    }
+}
+
+/// <summary>With loopback allowed (as the test hosts configure it), its spellings are accepted and delivered to.</summary>
+public sealed class AllowedWebhookDestinationTests(SideEffectsApiFactory api) : SideEffectsTest(api)
+{
+    [Theory]
+    [InlineData("http://2130706433:{0}/hooks/decimal")]
+    [InlineData("http://0x7f000001:{0}/hooks/hex")]
+    [InlineData("http://127.1:{0}/hooks/short")]
+    [InlineData("http://localhost:{0}/hooks/localhost")]
+    [InlineData("http://[::ffff:127.0.0.1]:{0}/hooks/mapped")]
+    public async Task a_callback_url_naming_loopback_in_any_spelling_is_accepted_and_delivered_to_when_loopback_is_allowed(string template)
+    {
+        var url = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, Receiver.BaseAddress.Port);
+        var path = url[(url.LastIndexOf('/') + 1)..];
+
+        var started = await Client.AbandonedGameAsync("local", url);
+
+        await WebhookReceiver.WaitUntilAsync(() => Receiver.Delivered(path).Count == 1, "the webhook", SideEffectsTesting.Patience);
+        Receiver.Delivered(path).Single().IdempotencyKey.ShouldBe($"{started.Id:D}:2");
+    }
+
+    [Fact]
+    public async Task an_ipv6_loopback_url_is_accepted_at_start_when_loopback_is_allowed()
+    {
+        var started = await Client.StartAsync("local", 1, "http://[::1]:9/hooks");
+
+        started.WebhookSecret.ShouldNotBeNull();
+    }
+}
+
+/// <summary>The allowed networks are checked when the API starts.</summary>
+[Collection(ProcessFaultTests.Name)]
+public sealed class AllowedNetworksStartTests
+{
+    [Fact]
+    public async Task the_api_refuses_to_start_when_an_allowed_network_is_not_a_cidr_network()
+    {
+        await using var api = new ApiProcess(ApiProcess.Settings(await PostgresServer.CreateDatabaseAsync("eventapi_allowed_networks"),
+            ("EventApi:Webhooks:AllowedNetworks:1", "localhost")));
+
+        var refused = await Should.ThrowAsync<InvalidOperationException>(() => api.StartAsync(TimeSpan.FromSeconds(90)));
+
+        // The console wraps long lines.
+        refused.Message.ShouldContain("EventApi:Webhooks:AllowedNetworks must list CIDR networks");
+        refused.Message.ShouldContain("these are not: 'localhost'.");
+    }
+}
