@@ -1,8 +1,10 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using EventApi.Api.Features.SideEffects;
 using EventApi.Integration.Faults;
 using EventApi.Integration.Infrastructure;
+using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -25,11 +27,68 @@ public sealed class DefaultDestinationsCollection : ICollectionFixture<DefaultDe
     public const string Name = "api with the default webhook destinations";
 }
 
-/// <summary>By default, webhooks reach nothing inside the network: an internal address is refused when a webhook connects
-/// to what a host name resolves to.</summary>
+/// <summary>By default, webhooks reach nothing inside the network: internal addresses are refused at <c>POST /sessions</c>
+/// when the URL spells one, and when a webhook connects to what a host name resolves to.</summary>
 [Collection(DefaultDestinationsCollection.Name)]
 public sealed class WebhookDestinationTests(DefaultDestinationsApiFactory api) : ApiTest(api)
 {
+    [Theory]
+    [InlineData("http://127.0.0.1/hooks")]
+    [InlineData("http://localhost/hooks")]
+    [InlineData("http://2130706433/hooks")]
+    [InlineData("http://0x7f000001/hooks")]
+    [InlineData("http://127.1/hooks")]
+    [InlineData("http://[::1]/hooks")]
+    [InlineData("http://[::ffff:127.0.0.1]/hooks")]
+    [InlineData("http://127.0.0.1:5432/")]
+    [InlineData("http://admin.localhost/admin/projections")]
+    public async Task a_callback_url_naming_loopback_in_any_spelling_is_refused_at_start(string url)
+    {
+        await ShouldBeRefusedAtStartAsync(url);
+    }
+
+    [Theory]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://10.0.0.1/")]
+    [InlineData("http://192.168.1.1/")]
+    [InlineData("http://172.16.0.1/")]
+    [InlineData("http://100.64.0.1/")]
+    [InlineData("http://0.0.0.0/")]
+    [InlineData("http://[fd00::1]/")]
+    [InlineData("http://[fe80::1]/")]
+    public async Task a_callback_url_naming_a_link_local_private_or_unique_local_address_is_refused_at_start(string url)
+    {
+        await ShouldBeRefusedAtStartAsync(url);
+    }
+
+    /// <summary>By name, so that the test's name holds no control character.</summary>
+    private static readonly Dictionary<string, string> Malformed = new()
+    {
+        ["nul"] = "https://game.example.org/hooks\0/2048",
+        ["crlf"] = "https://game.example.org/hooks\r\nX-Injected: yes",
+        ["delete"] = "https://game.example.org/hooks\u007f",
+        ["user and password"] = "https://player:secret@game.example.org/hooks",
+        ["user"] = "https://player@game.example.org/hooks",
+    };
+
+    [Theory]
+    [InlineData("nul")]
+    [InlineData("crlf")]
+    [InlineData("delete")]
+    [InlineData("user and password")]
+    [InlineData("user")]
+    public async Task a_callback_url_with_control_characters_or_user_information_is_refused_at_start(string which)
+    {
+        await ShouldBeRefusedAtStartAsync(Malformed[which]);
+    }
+
+    [Fact]
+    public async Task a_callback_url_of_more_than_2048_characters_is_refused_at_start()
+    {
+        var url = "https://game.example.org/hooks/";
+        await ShouldBeRefusedAtStartAsync(url + new string('a', 2049 - url.Length));
+    }
+
     [Fact]
     public async Task a_host_name_that_resolves_to_this_machine_is_refused_when_the_webhook_connects_and_dead_lettered_alike_whether_its_port_is_open_or_closed()
     {
@@ -65,6 +124,17 @@ public sealed class WebhookDestinationTests(DefaultDestinationsApiFactory api) :
         listed.GetProperty("deadLetters").EnumerateArray()
             .Select(d => (d.GetProperty("lastError").GetString(), d.GetProperty("exceptionType").GetString(), d.GetProperty("attempts").GetInt32()))
             .Distinct().ShouldHaveSingleItem();
+    }
+
+    /// <summary>POST /sessions with the callback URL: a 400 validation problem about callbackUrl alone, and nothing appended.</summary>
+    private async Task ShouldBeRefusedAtStartAsync(string url)
+    {
+        using var response = await Client.PostAsJsonAsync("/sessions", new { player = "prober", seed = 1, callbackUrl = url });
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "urn:eventapi:problem:validation-failed");
+        problem.Errors!.Keys.ShouldBe(["callbackUrl"]);
+        await using var query = Api.Store.QuerySession();
+        (await query.Events.QueryAllRawEvents().CountAsync()).ShouldBe(0);
     }
 }
 
