@@ -121,6 +121,23 @@ public sealed class DeliveryPolicyTests
         open.Detail!.ShouldContain("127.0.0.1");
     }
 
+    [Fact]
+    public void a_connection_that_fails_and_an_answer_that_is_not_http_record_the_same_error()
+    {
+        var closed = DeliveryPolicy.Classify(
+            new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (example.org:9)"), false, TimeSpan.FromSeconds(10));
+        var notHttp = DeliveryPolicy.Classify(
+            new HttpRequestException(HttpRequestError.ResponseEnded, "An error occurred while sending the request.", new IOException("ended")),
+            false, TimeSpan.FromSeconds(10));
+        var unresolved = DeliveryPolicy.Classify(
+            new HttpRequestException(HttpRequestError.NameResolutionError, "Name or service not known (nowhere.example:80)"), false, TimeSpan.FromSeconds(10));
+
+        (closed.Outcome, closed.Error).ShouldBe((DeliveryOutcome.Transient, DeliveryPolicy.NoHttpAnswer));
+        (notHttp.Outcome, notHttp.Error).ShouldBe((DeliveryOutcome.Transient, DeliveryPolicy.NoHttpAnswer));
+        closed.Detail.ShouldBe("Connection refused (example.org:9)");
+        (unresolved.Outcome, unresolved.Error).ShouldBe((DeliveryOutcome.Transient, DeliveryPolicy.NameNotResolved));
+    }
+
     [Theory]
     [InlineData("https://hooks.example.org/2048", true)]
     [InlineData("http://127.0.0.1:8080/hooks", true)]

@@ -159,6 +159,34 @@ public sealed class AllowedWebhookDestinationTests(SideEffectsApiFactory api) : 
     }
 
     [Fact]
+    public async Task a_closed_port_and_an_open_port_that_does_not_answer_http_record_the_same_error()
+    {
+        // Something that is not an HTTP server: it greets every connection in its own protocol and hangs up.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+        var serving = Task.Run(async () =>
+        {
+            while (true)
+            {
+                using var connection = await listener.AcceptTcpClientAsync(stop.Token);
+                await connection.GetStream().WriteAsync("SSH-2.0-OpenSSH_9.2\r\n"u8.ToArray(), stop.Token);
+            }
+        });
+
+        var open = await Client.AbandonedGameAsync("open", $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/hooks", seed: 1);
+        var closed = await Client.AbandonedGameAsync("closed", WebhookReceiver.DownUrl(), seed: 2);
+        var openLetter = await Api.WaitForStatusAsync(SideEffect.IdFor(open.Id, 2, SideEffectKind.Webhook), SideEffectStatus.DeadLettered);
+        var closedLetter = await Api.WaitForStatusAsync(SideEffect.IdFor(closed.Id, 2, SideEffectKind.Webhook), SideEffectStatus.DeadLettered);
+        await stop.CancelAsync();
+        await Should.ThrowAsync<OperationCanceledException>(() => serving);
+
+        (openLetter.LastError, openLetter.ExceptionType, openLetter.Attempts)
+            .ShouldBe((closedLetter.LastError, closedLetter.ExceptionType, closedLetter.Attempts));
+        openLetter.LastError.ShouldBe(DeliveryPolicy.NoHttpAnswer);
+    }
+
+    [Fact]
     public async Task an_ipv6_loopback_url_is_accepted_at_start_when_loopback_is_allowed()
     {
         var started = await Client.StartAsync("local", 1, "http://[::1]:9/hooks");

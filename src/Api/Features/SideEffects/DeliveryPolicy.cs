@@ -51,9 +51,17 @@ public static class DeliveryPolicy
     /// <summary>The recorded error of a destination the policy refuses, whatever its port.</summary>
     public const string DestinationNotAllowed = "The destination is not allowed: webhooks are not sent to internal addresses.";
 
+    /// <summary>The recorded error of a host name that did not resolve.</summary>
+    public const string NameNotResolved = "The receiver's host name could not be resolved.";
+
+    /// <summary>The recorded error of any other connection or protocol failure: the same whether nothing listened on the
+    /// port or something answered that was not HTTP, so that the error tells nobody which ports are open.</summary>
+    public const string NoHttpAnswer = "The receiver could not be reached, or did not answer HTTP.";
+
     /// <summary>The outcome of an attempt that got no answer. <paramref name="timedOut"/>: the attempt's own timeout
-    /// fired. A destination the policy refuses is permanent, with a fixed error whatever the port (what was refused goes
-    /// to the log); connection and protocol errors are transient; a request that cannot even be built is permanent.</summary>
+    /// fired. A destination the policy refuses is permanent; connection and protocol errors are transient; a request that
+    /// cannot even be built is permanent. The recorded errors of refusals and connection failures are fixed sentences
+    /// (the exception's own message, with the host and port, goes to the log).</summary>
     public static DeliveryResult Classify(Exception exception, bool timedOut, TimeSpan timeout)
     {
         if (timedOut)
@@ -67,8 +75,10 @@ public static class DeliveryPolicy
         var type = exception.GetType().FullName;
         return exception switch
         {
+            HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } =>
+                new DeliveryResult(DeliveryOutcome.Transient, NameNotResolved, type, Detail: exception.Message),
             HttpRequestException or IOException or System.Net.Sockets.SocketException =>
-                new DeliveryResult(DeliveryOutcome.Transient, exception.Message, type),
+                new DeliveryResult(DeliveryOutcome.Transient, NoHttpAnswer, type, Detail: exception.Message),
             UriFormatException or ArgumentException or InvalidOperationException or NotSupportedException =>
                 new DeliveryResult(DeliveryOutcome.Permanent, exception.Message, type),
             _ => new DeliveryResult(DeliveryOutcome.Transient, exception.Message, type),
