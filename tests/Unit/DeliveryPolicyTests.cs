@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
@@ -103,6 +104,38 @@ public sealed class DeliveryPolicyTests
 
         DeliveryPolicy.Classify(new InvalidOperationException("bad request URI"), false, TimeSpan.FromSeconds(10)).Outcome.ShouldBe(DeliveryOutcome.Permanent);
         DeliveryPolicy.Classify(new NotSupportedException("scheme"), false, TimeSpan.FromSeconds(10)).Outcome.ShouldBe(DeliveryOutcome.Permanent);
+    }
+
+    [Fact]
+    public void a_refused_destination_is_permanent_and_its_recorded_error_is_the_same_whatever_the_port()
+    {
+        var refusal = new WebhookDestinationRefusedException("vm", [IPAddress.Loopback]);
+        var open = DeliveryPolicy.Classify(new HttpRequestException("refused (vm:5432)", refusal), timedOut: false, TimeSpan.FromSeconds(10));
+        var closed = DeliveryPolicy.Classify(new HttpRequestException("refused (vm:9)", refusal), timedOut: false, TimeSpan.FromSeconds(10));
+
+        open.ShouldBe(closed);
+        (open.Outcome, open.Error, open.ExceptionType).ShouldBe(
+            (DeliveryOutcome.Permanent, DeliveryPolicy.DestinationNotAllowed, typeof(WebhookDestinationRefusedException).FullName));
+        // The log, for operators, names the host and what it resolved to.
+        open.Detail!.ShouldContain("'vm'");
+        open.Detail!.ShouldContain("127.0.0.1");
+    }
+
+    [Fact]
+    public void a_connection_that_fails_and_an_answer_that_is_not_http_record_the_same_error()
+    {
+        var closed = DeliveryPolicy.Classify(
+            new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (example.org:9)"), false, TimeSpan.FromSeconds(10));
+        var notHttp = DeliveryPolicy.Classify(
+            new HttpRequestException(HttpRequestError.ResponseEnded, "An error occurred while sending the request.", new IOException("ended")),
+            false, TimeSpan.FromSeconds(10));
+        var unresolved = DeliveryPolicy.Classify(
+            new HttpRequestException(HttpRequestError.NameResolutionError, "Name or service not known (nowhere.example:80)"), false, TimeSpan.FromSeconds(10));
+
+        (closed.Outcome, closed.Error).ShouldBe((DeliveryOutcome.Transient, DeliveryPolicy.NoHttpAnswer));
+        (notHttp.Outcome, notHttp.Error).ShouldBe((DeliveryOutcome.Transient, DeliveryPolicy.NoHttpAnswer));
+        closed.Detail.ShouldBe("Connection refused (example.org:9)");
+        (unresolved.Outcome, unresolved.Error).ShouldBe((DeliveryOutcome.Transient, DeliveryPolicy.NameNotResolved));
     }
 
     [Theory]

@@ -89,6 +89,8 @@ public sealed class ApiHost : IAsyncDisposable
             ["EventApi:Challenges:Secret"] = Secret(),
             ["EventApi:Webhooks:SigningKey"] = Secret(),
             ["EventApi:AdminKey"] = adminKey,
+            // The webhook sink listens on loopback, which the API refuses as a webhook destination unless allowed.
+            ["EventApi:Webhooks:AllowedNetworks:0"] = "127.0.0.0/8",
             // A log line per request would measure the console, not the API.
             ["Logging:LogLevel:Default"] = "Warning",
         };

@@ -17,6 +17,14 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public const string AdminKey = "integration-tests-admin-key-0123456789abcdef";
     public const string WebhookSigningKey = "integration-tests-webhook-signing-key-0123456789";
 
+    /// <summary>Webhooks may be sent to this machine, where the tests' receivers listen: the API's default allows no
+    /// loopback, private or otherwise internal destination.</summary>
+    public static readonly IReadOnlyDictionary<string, string> LoopbackWebhooks = new Dictionary<string, string>
+    {
+        ["EventApi:Webhooks:AllowedNetworks:0"] = "127.0.0.0/8",
+        ["EventApi:Webhooks:AllowedNetworks:1"] = "::1/128",
+    };
+
     private string _connectionString = "";
 
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
@@ -33,13 +41,18 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         // Not UseSetting: WebApplicationFactory passes host settings to Main as arguments, which the JasperFx
         // command line would read as a command. Marten reads the connection string when the store is built.
-        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(Settings(new Dictionary<string, string?>
+        builder.ConfigureAppConfiguration(config =>
         {
-            ["ConnectionStrings:Postgres"] = _connectionString,
-            ["EventApi:Challenges:Secret"] = ChallengeSecret,
-            ["EventApi:AdminKey"] = AdminKey,
-            ["EventApi:Webhooks:SigningKey"] = WebhookSigningKey,
-        })));
+            var defaults = new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Postgres"] = _connectionString,
+                ["EventApi:Challenges:Secret"] = ChallengeSecret,
+                ["EventApi:AdminKey"] = AdminKey,
+                ["EventApi:Webhooks:SigningKey"] = WebhookSigningKey,
+            };
+            foreach (var (key, value) in LoopbackWebhooks) defaults[key] = value;
+            config.AddInMemoryCollection(Settings(defaults));
+        });
     }
 
     /// <summary>The host's configuration: these defaults, which a subclass may change or add to.</summary>

@@ -25,10 +25,11 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>The settings every API process needs, on <paramref name="connectionString"/>, plus any extra ones.</summary>
+    /// <summary>The settings every API process needs, on <paramref name="connectionString"/> (webhooks to this machine
+    /// allowed, as in <see cref="ApiFactory"/>), plus any extra ones.</summary>
     public static Dictionary<string, string> Settings(string connectionString, params (string Key, string Value)[] extra)
     {
-        var settings = new Dictionary<string, string>
+        var settings = new Dictionary<string, string>(ApiFactory.LoopbackWebhooks)
         {
             ["ConnectionStrings:Postgres"] = connectionString,
             ["EventApi:Challenges:Secret"] = ApiFactory.ChallengeSecret,

@@ -22,7 +22,7 @@ public sealed record StartSessionRequest
     /// <example>12345</example>
     public long? Seed { get; init; }
 
-    /// <summary>An absolute http or https URL to POST the session's milestones and its end to, signed with the webhookSecret of the answer.</summary>
+    /// <summary>An absolute http or https URL to POST the session's milestones and its end to, signed with the webhookSecret of the answer. At most 2048 characters, without control characters or user information; loopback, private, link-local and other internal addresses are refused.</summary>
     /// <example>https://game.example.org/hooks/2048</example>
     public string? CallbackUrl { get; init; }
 }
@@ -31,21 +31,36 @@ public sealed class StartSessionValidator : AbstractValidator<StartSessionReques
 {
     public const int MaxCallbackUrlLength = 2048;
 
-    public StartSessionValidator()
+    private static readonly string NotAnHttpUrl = $"'callbackUrl' must be an absolute http or https URL of at most {MaxCallbackUrlLength} characters.";
+
+    public StartSessionValidator(WebhookDestinations destinations)
     {
         RuleFor(r => r.Player).MustBeAPlayer();
         RuleFor(r => r.Seed).MustBeASeed().When(r => r.Seed is not null);
 
         RuleFor(r => r.CallbackUrl)
-            .Must(BeAnHttpUrl!).When(r => r.CallbackUrl is not null)
-            .WithMessage($"'callbackUrl' must be an absolute http or https URL of at most {MaxCallbackUrlLength} characters.");
+            .Custom((url, context) =>
+            {
+                if (CallbackUrlProblem(url!, destinations) is { } problem) context.AddFailure(problem);
+            })
+            .When(r => r.CallbackUrl is not null);
     }
 
-    private static bool BeAnHttpUrl(string url) =>
-        url.Length <= MaxCallbackUrlLength
-        && Uri.TryCreate(url, UriKind.Absolute, out var uri)
-        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-        && !string.IsNullOrEmpty(uri.Host);
+    /// <summary>Why a callback URL is refused, or null. An address (in any spelling) or a localhost name is checked against
+    /// the webhook destinations here; any other name when a webhook connects to what it resolves to.</summary>
+    private static string? CallbackUrlProblem(string url, WebhookDestinations destinations)
+    {
+        if (url.Length > MaxCallbackUrlLength) return NotAnHttpUrl;
+        if (url.Any(char.IsControl)) return "'callbackUrl' must not contain control characters.";
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            || string.IsNullOrEmpty(uri.Host))
+            return NotAnHttpUrl;
+        if (uri.UserInfo.Length > 0) return "'callbackUrl' must not contain user information (user:password@).";
+        if (!destinations.Admits(uri))
+            return "'callbackUrl' must not name a loopback, private, link-local or other internal address: webhooks are not sent there.";
+        return null;
+    }
 }
 
 public static class StartSessionEndpoint

@@ -15,8 +15,11 @@ public enum DeliveryOutcome
     Permanent,
 }
 
-/// <summary>One attempt's outcome and, when it failed, why and when the receiver asked to be called again.</summary>
-public sealed record DeliveryResult(DeliveryOutcome Outcome, string? Error = null, string? ExceptionType = null, TimeSpan? RetryAfter = null)
+/// <summary>One attempt's outcome and, when it failed, why and when the receiver asked to be called again.
+/// <paramref name="Error"/> is recorded on the side effect, where the admin endpoints show it; <paramref name="Detail"/>,
+/// when given, is what the log says instead: the host, port or addresses the recorded error leaves out.</summary>
+public sealed record DeliveryResult(DeliveryOutcome Outcome, string? Error = null, string? ExceptionType = null, TimeSpan? RetryAfter = null,
+    string? Detail = null)
 {
     public static readonly DeliveryResult Done = new(DeliveryOutcome.Delivered);
 }
@@ -45,21 +48,52 @@ public static class DeliveryPolicy
             : new DeliveryResult(DeliveryOutcome.Permanent, error, typeof(WebhookRejectedException).FullName);
     }
 
+    /// <summary>The recorded error of a destination the policy refuses, whatever its port.</summary>
+    public const string DestinationNotAllowed = "The destination is not allowed: webhooks are not sent to internal addresses.";
+
+    /// <summary>The recorded error of a host name that did not resolve.</summary>
+    public const string NameNotResolved = "The receiver's host name could not be resolved.";
+
+    /// <summary>The recorded error of any other connection or protocol failure: the same whether nothing listened on the
+    /// port or something answered that was not HTTP, so that the error tells nobody which ports are open.</summary>
+    public const string NoHttpAnswer = "The receiver could not be reached, or did not answer HTTP.";
+
     /// <summary>The outcome of an attempt that got no answer. <paramref name="timedOut"/>: the attempt's own timeout
-    /// fired. Connection and protocol errors are transient; a request that cannot even be built is permanent.</summary>
+    /// fired. A destination the policy refuses is permanent; connection and protocol errors are transient; a request that
+    /// cannot even be built is permanent. The recorded errors of refusals and connection failures are fixed sentences
+    /// (the exception's own message, with the host and port, goes to the log).</summary>
     public static DeliveryResult Classify(Exception exception, bool timedOut, TimeSpan timeout)
     {
         if (timedOut)
             return new DeliveryResult(DeliveryOutcome.Transient, $"No answer within {timeout.TotalSeconds:0.###} s.", typeof(TimeoutException).FullName);
+        if (Refusal(exception) is { } refused)
+        {
+            return new DeliveryResult(DeliveryOutcome.Permanent, DestinationNotAllowed, typeof(WebhookDestinationRefusedException).FullName,
+                Detail: refused.Message);
+        }
+
         var type = exception.GetType().FullName;
         return exception switch
         {
+            HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } =>
+                new DeliveryResult(DeliveryOutcome.Transient, NameNotResolved, type, Detail: exception.Message),
             HttpRequestException or IOException or System.Net.Sockets.SocketException =>
-                new DeliveryResult(DeliveryOutcome.Transient, exception.Message, type),
+                new DeliveryResult(DeliveryOutcome.Transient, NoHttpAnswer, type, Detail: exception.Message),
             UriFormatException or ArgumentException or InvalidOperationException or NotSupportedException =>
                 new DeliveryResult(DeliveryOutcome.Permanent, exception.Message, type),
             _ => new DeliveryResult(DeliveryOutcome.Transient, exception.Message, type),
         };
+    }
+
+    /// <summary>The refusal behind an exception: the connect callback's, which the handler wraps in an HttpRequestException.</summary>
+    private static WebhookDestinationRefusedException? Refusal(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is WebhookDestinationRefusedException refused) return refused;
+        }
+
+        return null;
     }
 
     /// <summary>A callback URL that cannot be called at all (not absolute http or https): permanent.</summary>

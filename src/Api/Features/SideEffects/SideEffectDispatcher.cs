@@ -141,7 +141,7 @@ public sealed class SideEffectDispatcher(
             await session.SaveChangesAsync(ct);
             metrics.Retried(head.Kind);
             logger.LogInformation("Side effect {Id} failed (attempt {Attempts} of {Max}), next attempt at {NextAttemptAt}: {Error}",
-                head.Id, head.Attempts, settings.MaxAttempts, head.NextAttemptAt, head.LastError);
+                head.Id, head.Attempts, settings.MaxAttempts, head.NextAttemptAt, result.Detail ?? result.Error);
             return false;
         }
 
@@ -151,7 +151,8 @@ public sealed class SideEffectDispatcher(
         Relabel(session, open.Skip(1), SideEffectStatus.Pending, SideEffectStatus.Waiting);
         await session.SaveChangesAsync(ct);
         metrics.DeadLettered(head.Kind);
-        logger.LogWarning("Side effect {Id} moved to the dead letters after {Attempts} attempts: {Error}", head.Id, head.Attempts, head.LastError);
+        logger.LogWarning("Side effect {Id} moved to the dead letters after {Attempts} attempts: {Error}", head.Id, head.Attempts,
+            result.Detail ?? result.Error);
         return false;
     }
 

@@ -1,5 +1,6 @@
 using EventApi.Api.Infrastructure;
 using Marten;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Wolverine;
 using Wolverine.Marten;
@@ -54,13 +55,20 @@ public static class SideEffectsFeature
                 $"{WebhookOptions.Section}:SigningKey must be set to at least {WebhookOptions.MinSigningKeyLength} characters " +
                 "(scripts/run-api.sh makes one in .local/ for development).")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebhookOptions>, AllowedNetworksValidation>();
+        services.AddSingleton<WebhookDestinations>();
 
         services.AddHttpClient(WebhookSender.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
             {
                 // A redirect is the receiver's answer, not something to follow with the signed body.
                 AllowAutoRedirect = false,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                // Every connection goes to an address the destination policy allows, checked on the address connected to
+                // (webhooks are HTTP/1.1 requests: HTTP/3 would connect over QUIC, without this callback). A proxy would
+                // make the connection instead, so none is used.
+                ConnectCallback = provider.GetRequiredService<WebhookDestinations>().ConnectAsync,
+                UseProxy = false,
             });
         services.AddSingleton<WebhookSigner>();
         services.AddSingleton<WebhookSender>();
