@@ -22,8 +22,31 @@ public sealed class JsonAcceptFilter : IEndpointFilter
     }
 }
 
+/// <summary>
+/// JSON bodies are UTF-8 (RFC 8259). A Content-Type whose charset parameter names anything else is refused with a 415
+/// before the body is read: ASP.NET would otherwise try to transcode it, and fail with a 500 on a charset it does not
+/// know. No charset parameter means UTF-8.
+/// </summary>
+public sealed class Utf8BodiesMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext http)
+    {
+        var contentType = http.Request.ContentType;
+        if (contentType is null || !contentType.Contains("charset", StringComparison.OrdinalIgnoreCase)
+            || !MediaTypeHeaderValue.TryParse(contentType, out var media)
+            || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || media.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+            return next(http);
+
+        return Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedMediaType, "Unsupported media type",
+            "Send the body as application/json in UTF-8 (charset=utf-8, or no charset parameter).").ExecuteAsync(http);
+    }
+}
+
 public static class ContentNegotiation
 {
+    /// <summary>Refuses bodies in any charset but UTF-8 (<see cref="Utf8BodiesMiddleware"/>).</summary>
+    public static IApplicationBuilder UseUtf8Bodies(this IApplicationBuilder app) => app.UseMiddleware<Utf8BodiesMiddleware>();
+
     /// <summary>The API's endpoints under this group negotiate JSON (406 otherwise).</summary>
     public static RouteGroupBuilder NegotiatesJson(this RouteGroupBuilder group)
     {

@@ -38,6 +38,8 @@ public static class HostSetup
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             // A number is a JSON number: "12" is not a seed.
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            // {"moves":["up"],"moves":["left"]} is ambiguous, not "the last one wins".
+            o.SerializerOptions.AllowDuplicateProperties = false;
         });
         // Binding failures (malformed JSON, wrong types) become exceptions the problem handler turns into 400s.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -75,6 +77,7 @@ public static class HostSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestBodyLimit(DefaultMaxRequestBodyBytes);
+        app.UseUtf8Bodies();
         app.UseEventApiOpenApi();
 
         app.MapSessions();

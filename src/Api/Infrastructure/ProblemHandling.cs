@@ -43,6 +43,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             (415, ProblemTypes.UnsupportedMediaType, "Unsupported media type", "Send the body as application/json."),
         BadHttpRequestException { InnerException: JsonException json } =>
             (400, ProblemTypes.MalformedRequest, "Malformed request body", Describe(json)),
+        BadHttpRequestException bad when FailedBinding().Match(bad.Message) is { Success: true } binding =>
+            (400, ProblemTypes.MalformedRequest, "Bad request", Describe(binding.Groups["type"].Value, binding.Groups["name"].Value)),
         BadHttpRequestException bad =>
             (bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400, ProblemTypes.ForStatus(bad.StatusCode), "Bad request", bad.Message),
         ConcurrencyException =>
@@ -60,6 +62,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         var at = string.IsNullOrEmpty(json.Path) ? "$" : json.Path;
         if (UnknownProperty().Match(json.Message) is { Success: true } unknown)
             return $"The body has a property this endpoint does not know: '{unknown.Groups[1].Value}' at {at}.";
+        if (DuplicateProperty().Match(json.Message) is { Success: true } duplicate)
+            return $"The body gives the property '{duplicate.Groups[1].Value}' more than once at {at}.";
         if (json.Message.Contains("could not be converted", StringComparison.Ordinal))
             return $"The value at {at} has the wrong type for this endpoint.";
         return json.LineNumber is { } line
@@ -69,6 +73,28 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 
     [GeneratedRegex("^The JSON property '(.{1,200})' could not be mapped")]
     private static partial Regex UnknownProperty();
+
+    [GeneratedRegex("^Duplicate property '(.{1,200})' encountered")]
+    private static partial Regex DuplicateProperty();
+
+    /// <summary>ASP.NET's message for a route or query value that does not parse, which names .NET types.</summary>
+    [GeneratedRegex("^Failed to bind parameter \"(?<type>[^\"]{1,100}) (?<name>[^\" ]{1,100})\" from")]
+    private static partial Regex FailedBinding();
+
+    /// <summary>What a parameter must look like, in the client's terms: the OpenAPI document's, not .NET's.</summary>
+    private static string Describe(string type, string name)
+    {
+        var shape = type.Replace("Nullable<", "", StringComparison.Ordinal).TrimEnd('>') switch
+        {
+            "int" or "long" or "Int32" or "Int64" => "a whole number",
+            "DateTimeOffset" or "DateTime" => "a date and time in ISO 8601 with an offset, such as 2026-11-22T12:00:00Z",
+            "DateOnly" => "a date in the form yyyy-MM-dd",
+            "Guid" => "a GUID such as 0195f1c4-6a2e-7c3b-9d41-2f7a8e5b6c10",
+            "bool" or "Boolean" => "true or false",
+            _ => "a value of the type the OpenAPI document gives",
+        };
+        return $"The parameter '{name}' must be {shape}.";
+    }
 
     private static bool IsDatabaseUnavailable(Exception exception)
     {

@@ -32,6 +32,7 @@ public sealed class BadInputTests(ApiFactory api) : ApiTest(api)
     [InlineData("\"alice\"", Malformed)]
     [InlineData("null", Malformed)]
     [InlineData("", Malformed)]
+    [InlineData("""{"player":"alice","player":"bob"}""", Malformed)]
     public async Task a_bad_start_request_is_a_400_problem_and_starts_nothing(string body, string type)
     {
         using var response = await Client.PostAsync("/sessions", SessionsClient.RawJson(body));
@@ -61,6 +62,7 @@ public sealed class BadInputTests(ApiFactory api) : ApiTest(api)
     [InlineData("""{"moves":["left"],"extra":1}""", Malformed)]
     [InlineData("""{"moves":["left"]""", Malformed)]
     [InlineData("not json", Malformed)]
+    [InlineData("""{"moves":["sideways"],"moves":["left"]}""", Malformed)]
     public async Task a_bad_moves_request_is_a_400_problem_and_appends_nothing(string body, string type)
     {
         var started = await Client.StartAsync();
@@ -116,6 +118,76 @@ public sealed class BadInputTests(ApiFactory api) : ApiTest(api)
 
         await response.ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType, "urn:eventapi:problem:unsupported-media-type");
         await ShouldHaveNoSessions();
+    }
+
+    [Fact]
+    public async Task a_property_given_twice_is_named_in_the_problem()
+    {
+        using var response = await Client.PostAsync("/sessions", SessionsClient.RawJson("""{"player":"alice","seed":1,"seed":2}"""));
+
+        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, Malformed)).Detail!.ShouldContain("'seed' more than once");
+        await ShouldHaveNoSessions();
+    }
+
+    [Theory]
+    [InlineData("/sessions", """{"player":"alice"}""")]
+    [InlineData("/claims", """{"player":"alice","seed":1,"moves":["left"],"claimedScore":0}""")]
+    public async Task a_body_in_a_charset_other_than_utf8_is_a_415_problem(string path, string body)
+    {
+        foreach (var charset in new[] { "bogus", "utf-16", "latin1" })
+        {
+            using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            content.Headers.TryAddWithoutValidation("Content-Type", $"application/json; charset={charset}");
+
+            using var response = await Client.PostAsync(path, content);
+
+            (await response.ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType, "urn:eventapi:problem:unsupported-media-type"))
+                .Detail!.ShouldContain("UTF-8");
+        }
+
+        await ShouldHaveNoSessions();
+    }
+
+    [Fact]
+    public async Task a_moves_body_in_an_unknown_charset_is_a_415_problem_and_appends_nothing()
+    {
+        var started = await Client.StartAsync();
+        using var request = SessionsClient.MovesRequest(started.Id, started.Token, ["left"]);
+        request.Content = new ByteArrayContent("""{"moves":["left"]}"""u8.ToArray());
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=bogus");
+
+        using var response = await Client.SendAsync(request);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType, "urn:eventapi:problem:unsupported-media-type");
+        (await Client.GetSessionAsync(started.Id)).Version.ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData("moves")]
+    [InlineData("abandon")]
+    public async Task a_command_on_the_empty_session_id_is_a_404_problem(string command)
+    {
+        using var request = SessionsClient.MovesRequest(Guid.Empty, "any-token", ["left"]);
+        request.RequestUri = new Uri($"/sessions/{Guid.Empty}/{command}", UriKind.Relative);
+
+        using var response = await Client.SendAsync(request);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound, "urn:eventapi:problem:session-not-found");
+    }
+
+    [Theory]
+    [InlineData("at=yesterday", "'at' must be a date and time in ISO 8601")]
+    [InlineData("version=abc", "'version' must be a whole number")]
+    [InlineData("version=99999999999999999999", "'version' must be a whole number")]
+    public async Task a_query_value_that_does_not_parse_says_what_it_must_look_like_without_naming_dotnet_types(string query, string says)
+    {
+        var started = await Client.StartAsync();
+
+        using var response = await Client.GetAsync($"/sessions/{started.Id}/replay?{query}");
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, Malformed);
+        problem.Detail!.ShouldContain(says);
+        problem.Detail!.ShouldNotContain("Nullable");
     }
 
     [Theory]

@@ -32,6 +32,9 @@ public sealed class SessionCommandPipeline(IDocumentSession session, TimeProvide
         if (body is not null && idempotency.TryRead(http.Request, scope, body, out key) is { } badKey)
             return badKey;
 
+        // No session has the empty id (Marten refuses it as a stream id).
+        if (id == Guid.Empty) return Problems.SessionNotFound(id);
+
         var batch = session.CreateBatchQuery();
         var streamTask = batch.Events.FetchForWriting<SessionView>(id);
         var accessTask = batch.Load<SessionAccess>(id);
