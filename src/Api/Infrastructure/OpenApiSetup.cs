@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EventApi.Domain.Game;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -30,6 +31,21 @@ public static class OpenApiSetup
             o.SupportNonNullableReferenceTypes();
             o.UseAllOfToExtendReferenceSchemas();
             o.MapType<JsonNode>(() => new OpenApiSchema { Type = JsonSchemaType.Object, Description = "The event's data." });
+            // The engine's board is written as JSON rows (BoardJsonConverter), as every board the API shows.
+            o.MapType<Board>(() => new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array,
+                Description = "The 4x4 board as board[y][x], rows top to bottom, 0 for an empty cell.",
+                MinItems = Board.Size,
+                MaxItems = Board.Size,
+                Items = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Array,
+                    MinItems = Board.Size,
+                    MaxItems = Board.Size,
+                    Items = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0" },
+                },
+            });
             o.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,
@@ -178,8 +194,10 @@ public static class OpenApiSetup
     }
 
     /// <summary>
-    /// A nullable property of a described type comes out as <c>allOf</c> with <c>nullable</c> but no <c>type</c>, which
-    /// OpenAPI 3.0 does not allow: such a property is an object (or null).
+    /// A nullable property of a described type comes out as <c>allOf: [$ref]</c> with <c>nullable</c>, and OpenAPI 3.0's
+    /// <c>nullable</c> does not reach into <c>allOf</c>: the referenced object's own schema still refuses null, so a
+    /// validator refuses every null such a property holds. Such a property is written out instead: the referenced
+    /// object's properties inline, with <c>type: object</c> and <c>nullable: true</c>, which 3.0 reads as "that object, or null".
     /// </summary>
     private sealed class NullableReferenceConventions : ISchemaFilter
     {
@@ -188,17 +206,26 @@ public static class OpenApiSetup
             if (schema.Properties is null) return;
             foreach (var property in schema.Properties.Values.OfType<OpenApiSchema>())
             {
-                if (property.AllOf is { Count: > 0 } && property.Type == JsonSchemaType.Null)
-                    property.Type = JsonSchemaType.Object | JsonSchemaType.Null;
+                if (property.AllOf is not [OpenApiSchemaReference reference] || property.Type is not { } type || !type.HasFlag(JsonSchemaType.Null)
+                    || !context.SchemaRepository.Schemas.TryGetValue(reference.Reference.Id!, out var target))
+                    continue;
+
+                property.AllOf = null;
+                property.Type = JsonSchemaType.Object | JsonSchemaType.Null;
+                property.Properties = target.Properties;
+                property.Required = target.Required;
+                property.AdditionalPropertiesAllowed = target.AdditionalPropertiesAllowed;
+                property.Description ??= target.Description;
             }
         }
     }
 
-    /// <summary>Servers and described tags.</summary>
+    /// <summary>Servers, described tags, and no schema that nothing uses.</summary>
     private sealed class DocumentConventions : IDocumentFilter
     {
         public void Apply(OpenApiDocument document, DocumentFilterContext context)
         {
+            RemoveUnusedSchemas(document);
             document.Servers = [new OpenApiServer { Url = "http://127.0.0.1:5080", Description = "The API as the README's run command starts it." }];
             document.Tags = new HashSet<OpenApiTag>
             {
@@ -210,6 +237,21 @@ public static class OpenApiSetup
                 new() { Name = "Achievements", Description = "The first time each player reached each milestone tile, recorded once by the side effects." },
                 new() { Name = "Admin", Description = "Operating the async daemon (the state of every projection shard, and rebuilds) and the side effects (their dead letters, replays and figures). Needs the X-Admin-Key header." },
             };
+        }
+
+        /// <summary>A schema that <see cref="NullableReferenceConventions"/> wrote out inline may be referenced no more.</summary>
+        private static void RemoveUnusedSchemas(OpenApiDocument document)
+        {
+            if (document.Components?.Schemas is not { } schemas) return;
+            while (true)
+            {
+                using var text = new StringWriter();
+                document.SerializeAsV3(new OpenApiJsonWriter(text));
+                var written = text.ToString();
+                var unused = schemas.Keys.Where(name => !written.Contains($"\"#/components/schemas/{name}\"", StringComparison.Ordinal)).ToList();
+                if (unused.Count == 0) return;
+                foreach (var name in unused) schemas.Remove(name);
+            }
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using EventApi.Integration.Contract;
 using Marten;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -28,6 +30,21 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     private string _connectionString = "";
 
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
+
+    private OpenApiContract? _contract;
+
+    /// <summary>The OpenAPI document this host serves, read once.</summary>
+    public OpenApiContract Contract => _contract ??= ReadContract();
+
+    /// <summary>A client whose every answer is checked against <see cref="Contract"/> (a violation fails the request).</summary>
+    public HttpClient CreateContractClient() => CreateDefaultClient(new ContractValidatingHandler(() => Contract));
+
+    private OpenApiContract ReadContract()
+    {
+        using var client = CreateClient();
+        var document = client.GetStringAsync("/swagger/v1/swagger.json").GetAwaiter().GetResult();
+        return new OpenApiContract(JsonNode.Parse(document)!);
+    }
 
     public async Task InitializeAsync()
     {
@@ -75,7 +92,8 @@ public sealed class ApiCollection : ICollectionFixture<ApiFactory>
 public abstract class ApiTest(ApiFactory api) : IAsyncLifetime
 {
     protected ApiFactory Api { get; } = api;
-    protected HttpClient Client { get; } = api.CreateClient();
+    /// <summary>Talks to the API through HTTP; every answer is checked against the OpenAPI document.</summary>
+    protected HttpClient Client { get; } = api.CreateContractClient();
 
     public virtual Task InitializeAsync() => Api.ResetDataAsync();
 
