@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 
 namespace EventApi.Api.Infrastructure;
@@ -17,8 +18,17 @@ public sealed class JsonAcceptFilter : IEndpointFilter
         if (accept.Count == 0 || accept.Any(range => range.Quality is not 0 && (Json.IsSubsetOf(range) || ProblemJson.IsSubsetOf(range))))
             return next(context);
 
-        return ValueTask.FromResult<object?>(Problems.Create(StatusCodes.Status406NotAcceptable, ProblemTypes.NotAcceptable,
-            "Not acceptable", "This endpoint answers with application/json (problems with application/problem+json); the Accept header allows neither."));
+        // The problem details service writes only what the Accept header allows, so this problem is completed here:
+        // it is written as application/problem+json all the same, in the shape of every other.
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status406NotAcceptable,
+            Type = ProblemTypes.NotAcceptable,
+            Title = "Not acceptable",
+            Detail = "This endpoint answers with application/json (problems with application/problem+json); the Accept header allows neither.",
+        };
+        ProblemShape.Complete(problem, context.HttpContext);
+        return ValueTask.FromResult<object?>(TypedResults.Problem(problem));
     }
 }
 

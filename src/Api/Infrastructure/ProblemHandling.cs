@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using JasperFx;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace EventApi.Api.Infrastructure;
@@ -110,20 +111,38 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     }
 }
 
+/// <summary>The one shape of every problem: a stable type, a title and a detail, the request's path as instance, and its
+/// trace id.</summary>
+public static class ProblemShape
+{
+    public static void Complete(ProblemDetails problem, HttpContext http)
+    {
+        var status = problem.Status ?? http.Response.StatusCode;
+        if (problem.Type is null || problem.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
+        {
+            // A bare status code (an unknown route, a wrong method or media type): say what it means here.
+            problem.Type = ProblemTypes.ForStatus(status);
+            (problem.Title, problem.Detail) = status switch
+            {
+                StatusCodes.Status404NotFound => ("Not found", problem.Detail ?? "No route of this API matches the request's path."),
+                StatusCodes.Status405MethodNotAllowed => ("Method not allowed", problem.Detail ?? $"The route does not take {http.Request.Method}; the Allow header lists what it takes."),
+                StatusCodes.Status415UnsupportedMediaType => ("Unsupported media type", problem.Detail ?? "Send the body as application/json in UTF-8."),
+                _ => (problem.Title, problem.Detail),
+            };
+        }
+
+        problem.Instance ??= http.Request.Path;
+        problem.Extensions["traceId"] = http.TraceIdentifier;
+    }
+}
+
 public static class ProblemDetailsSetup
 {
     /// <summary>Problem details for every error, including bare status codes (unknown routes, 405, 415).</summary>
     public static IServiceCollection AddEventApiProblemDetails(this IServiceCollection services)
     {
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-        {
-            var problem = context.ProblemDetails;
-            var status = problem.Status ?? context.HttpContext.Response.StatusCode;
-            if (problem.Type is null || problem.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
-                problem.Type = ProblemTypes.ForStatus(status);
-            problem.Instance ??= context.HttpContext.Request.Path;
-            problem.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
-        });
+            ProblemShape.Complete(context.ProblemDetails, context.HttpContext));
         services.AddExceptionHandler<ProblemExceptionHandler>();
         return services;
     }

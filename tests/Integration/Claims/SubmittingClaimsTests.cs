@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using EventApi.Api.Features.Claims;
 using EventApi.Api.Infrastructure;
 using EventApi.Domain.Claims;
@@ -154,6 +155,12 @@ public sealed class SubmittingClaimsTests(ApiFactory api) : ApiTest(api)
         replayed.ClaimId.ShouldBe(rejected.ClaimId);
         replayed.Reason.ShouldBe(rejected.Reason);
         replayed.Detail.ShouldBe(rejected.Detail);
+        // The first answer again, to the byte: instance and trace id included.
+        var body = await first.Content.ReadAsStringAsync();
+        (await retry.Content.ReadAsStringAsync()).ShouldBe(body);
+        var problem = JsonNode.Parse(body)!;
+        problem["instance"]!.GetValue<string>().ShouldBe("/claims");
+        problem["traceId"]!.GetValue<string>().ShouldNotBeNullOrEmpty();
         (await ClaimStreams()).ShouldBe(1);
     }
 

@@ -37,6 +37,22 @@ public sealed class OpenApiContract
 
     public JsonNode Document { get; }
 
+    /// <summary>Every operation of the document.</summary>
+    public IEnumerable<Operation> Operations =>
+        from path in _paths
+        from method in path.Value!.AsObject()
+        where method.Key is "get" or "post" or "put" or "patch" or "delete"
+        select new Operation(this, method.Key.ToUpperInvariant(), path.Key, method.Value!.AsObject());
+
+    /// <summary>The schema itself, or the component schema it refers to.</summary>
+    public JsonObject Resolve(JsonNode schema)
+    {
+        var reference = schema["$ref"]?.GetValue<string>();
+        return reference is null
+            ? schema.AsObject()
+            : Document["components"]!["schemas"]![reference["#/components/schemas/".Length..]]!.AsObject();
+    }
+
     /// <summary>The operation a request reaches, or null when its path is not in the document (an unknown route).</summary>
     public Operation? Find(HttpMethod method, string path)
     {

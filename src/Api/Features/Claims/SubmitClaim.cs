@@ -95,6 +95,8 @@ public static class SubmitClaimEndpoint
         else
         {
             var problem = Rejected(decision.State);
+            // Completed before it is recorded, so that a retry gets this very problem, instance and trace id included.
+            ProblemShape.Complete(problem.ProblemDetails, http);
             key?.Record(session, StatusCodes.Status422UnprocessableEntity, problem.ProblemDetails, null, null, now, problem.ContentType);
             result = problem;
         }
