@@ -48,4 +48,8 @@ fi
 
 # The JasperFx command line takes no --urls; the address comes from the environment.
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://127.0.0.1:5080}"
-exec dotnet run --project src/Api -c Release --no-launch-profile -- "$@"
+# Build first, saying so: the first build restores packages and compiles for a minute or two, silently otherwise.
+echo "Building the API (Release); the first build takes a minute or two..." >&2
+dotnet build src/Api -c Release -nologo -v quiet -clp:ErrorsOnly
+echo "Starting the API on $ASPNETCORE_URLS (Ctrl+C stops it)." >&2
+exec dotnet run --project src/Api -c Release --no-launch-profile --no-build -- "$@"
