@@ -60,7 +60,9 @@ public static class OpenApiSetup
                 Description = "The server's admin key (EventApi:AdminKey). The admin endpoints answer 403 while none is configured.",
             });
             o.SchemaFilter<NullableReferenceConventions>();
+            o.SchemaFilter<ContractSchemaConventions>();
             o.OperationFilter<OperationConventions>();
+            o.DocumentFilter<ProblemSchemaConventions>();
             o.DocumentFilter<DocumentConventions>();
         });
         return services;

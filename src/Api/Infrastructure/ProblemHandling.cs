@@ -53,8 +53,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         _ when IsDatabaseUnavailable(exception) =>
             (503, ProblemTypes.DatabaseUnavailable, "Database unavailable", "PostgreSQL cannot be reached; try again shortly."),
         OperationCanceledException =>
-            (499, ProblemTypes.InternalError, "Request cancelled", null),
-        _ => (500, ProblemTypes.InternalError, "Internal server error", null),
+            (499, ProblemTypes.InternalError, "Request cancelled", "The request was cancelled before it was answered."),
+        _ => (500, ProblemTypes.InternalError, "Internal server error", "An unexpected error occurred; the server logged it under this traceId."),
     };
 
     /// <summary>Where the body went wrong, in the client's terms (JSON paths), never the server's type names.</summary>
@@ -131,6 +131,9 @@ public static class ProblemShape
             };
         }
 
+        problem.Detail ??= problem is HttpValidationProblemDetails
+            ? "One or more fields are invalid; see errors."
+            : $"{problem.Title}.";
         problem.Instance ??= http.Request.Path;
         problem.Extensions["traceId"] = http.TraceIdentifier;
     }

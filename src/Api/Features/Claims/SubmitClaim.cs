@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using EventApi.Api.Features.Challenges;
+using EventApi.Domain.Game;
 using EventApi.Api.Infrastructure;
 using EventApi.Api.Infrastructure.Idempotency;
 using EventApi.Domain.Claims;
@@ -9,25 +11,30 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EventApi.Api.Features.Claims;
 
-/// <summary>A game played offline, for the server to replay and record.</summary>
+/// <summary>A game played offline, for the server to replay and record.
+/// The attributes state the contract in the OpenAPI document; the validator below enforces it, with the same limits.</summary>
 public sealed record SubmitClaimRequest
 {
     public const int MaxMoves = 100_000;
 
     /// <summary>Who played: 1 to 32 printable characters.</summary>
     /// <example>alice</example>
+    [Required, Length(1, InputRules.MaxPlayerLength)]
     public string? Player { get; init; }
 
     /// <summary>The game's seed, 0 to 4294967295.</summary>
     /// <example>12345</example>
+    [Required, Range(0, uint.MaxValue)]
     public long? Seed { get; init; }
 
     /// <summary>Every move in the order it was played: 1 to 100000 of up, right, down, left. Each must move a tile.</summary>
     /// <example>["left","up","right"]</example>
+    [Required, Length(1, MaxMoves), ItemsAre(typeof(Direction))]
     public IReadOnlyList<string>? Moves { get; init; }
 
     /// <summary>The score the game reached (the sum of every merged tile's value), 0 or more.</summary>
     /// <example>4</example>
+    [Required, Range(0, int.MaxValue)]
     public long? ClaimedScore { get; init; }
 }
 

@@ -1,16 +1,20 @@
+using System.ComponentModel.DataAnnotations;
 using EventApi.Api.Infrastructure;
+using EventApi.Domain.Game;
 using EventApi.Domain.Sessions;
 using FluentValidation;
 
 namespace EventApi.Api.Features.Sessions;
 
-/// <summary>Moves to play in order, all or nothing.</summary>
+/// <summary>Moves to play in order, all or nothing.
+/// The attributes state the contract in the OpenAPI document; the validator below enforces it, with the same limits.</summary>
 public sealed record MakeMovesRequest
 {
     public const int MaxMoves = 1000;
 
     /// <summary>1 to 1000 of up, right, down, left.</summary>
     /// <example>["left","up","right"]</example>
+    [Required, Length(1, MaxMoves), ItemsAre(typeof(Direction))]
     public IReadOnlyList<string>? Moves { get; init; }
 }
 

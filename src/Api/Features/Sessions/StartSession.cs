@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using EventApi.Api.Features.Challenges;
 using EventApi.Api.Features.SideEffects;
@@ -11,19 +12,23 @@ using Marten;
 
 namespace EventApi.Api.Features.Sessions;
 
-/// <summary>Start a session.</summary>
+/// <summary>Start a session.
+/// The attributes state the contract in the OpenAPI document; the validator below enforces it, with the same limits.</summary>
 public sealed record StartSessionRequest
 {
     /// <summary>Who plays: 1 to 32 printable characters.</summary>
     /// <example>alice</example>
+    [Required, Length(1, InputRules.MaxPlayerLength)]
     public string? Player { get; init; }
 
     /// <summary>The game's seed, 0 to 4294967295. Given: the session is open, the seed public and the spawns drawn from Mulberry32. Left out: the session is sealed, the server draws a 256-bit secret and keeps it until the game ends.</summary>
     /// <example>12345</example>
+    [Range(0, uint.MaxValue)]
     public long? Seed { get; init; }
 
     /// <summary>An absolute http or https URL to POST the session's milestones and its end to, signed with the webhookSecret of the answer. At most 2048 characters, without control characters or user information; loopback, private, link-local and other internal addresses are refused.</summary>
     /// <example>https://game.example.org/hooks/2048</example>
+    [MaxLength(StartSessionValidator.MaxCallbackUrlLength)]
     public string? CallbackUrl { get; init; }
 }
 
