@@ -74,6 +74,9 @@ public static class HostSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // After routing (which WebApplication adds first) and before anything binds the request: the admin key.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseRequestBodyLimit(DefaultMaxRequestBodyBytes);
         app.UseEventApiOpenApi();
 
