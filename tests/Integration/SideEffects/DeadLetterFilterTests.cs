@@ -28,7 +28,7 @@ public sealed class DeadLetterFilterTests(ApiFactory api) : ApiTest(api)
 
     [Theory]
     [MemberData(nameof(BadFilters))]
-    public async Task a_dead_letter_filter_that_is_not_printable_or_too_long_is_a_400_naming_it(string method, string path, string filter)
+    public async Task a_dead_letter_filter_that_is_not_printable_too_long_or_not_a_guid_is_a_400_naming_it(string method, string path, string filter)
     {
         using var response = await Client.SendAdminAsync(new HttpMethod(method), path);
 
