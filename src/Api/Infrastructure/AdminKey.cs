@@ -1,5 +1,8 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace EventApi.Api.Infrastructure;
@@ -45,42 +48,74 @@ public sealed class AdminKeyRequirement
 }
 
 /// <summary>
-/// Lets a request through only with <c>X-Admin-Key</c> equal to the configured key: no key is 401, a wrong one 403,
-/// and when the server has no key configured every request is 403 (the admin endpoints are off). Neither key is
-/// ever logged or echoed.
+/// The <c>X-Admin-Key</c> authentication scheme: a request is authenticated only with <c>X-Admin-Key</c> equal to the
+/// configured key. The admin group's authorization policy requires it, and the authorization middleware runs before
+/// the endpoint binds or validates anything, so a request without the key is refused whatever its route and query
+/// values. No key is 401; a wrong one 403; and when the server has no key configured every request is 403 (the admin
+/// endpoints are off). Neither key is ever logged or echoed.
 /// </summary>
-public sealed class AdminKeyFilter(AdminKey key) : IEndpointFilter
+public sealed class AdminKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger,
+    UrlEncoder encoder, AdminKey key) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public const string SchemeName = "AdminKey";
+
+    private enum Refusal
     {
-        if (!key.IsConfigured)
-        {
-            return Refuse(Problems.Create(StatusCodes.Status403Forbidden, ProblemTypes.AdminDisabled, "Admin endpoints disabled",
-                $"The admin key is not configured on this server: set {AdminOptions.Setting} to enable the admin endpoints."));
-        }
-
-        var values = context.HttpContext.Request.Headers[AdminKey.Header];
-        if (values.Count != 1 || string.IsNullOrEmpty(values[0]))
-        {
-            context.HttpContext.Response.Headers.WWWAuthenticate = $"AdminKey header=\"{AdminKey.Header}\"";
-            return Refuse(Problems.Create(StatusCodes.Status401Unauthorized, ProblemTypes.MissingAdminKey, "Admin key required",
-                values.Count == 0 ? $"Send the admin key in the {AdminKey.Header} header." : $"Send exactly one {AdminKey.Header} header."));
-        }
-
-        if (!key.Matches(values[0]!))
-        {
-            return Refuse(Problems.Create(StatusCodes.Status403Forbidden, ProblemTypes.InvalidAdminKey, "Invalid admin key",
-                $"The {AdminKey.Header} header does not hold this server's admin key."));
-        }
-
-        return next(context);
+        None,
+        Disabled,
+        Missing,
+        NotOne,
+        Invalid,
     }
 
-    private static ValueTask<object?> Refuse(IResult problem) => ValueTask.FromResult<object?>(problem);
+    private Refusal _refusal;
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var values = Request.Headers[AdminKey.Header];
+        _refusal = !key.IsConfigured ? Refusal.Disabled
+            : values.Count == 0 ? Refusal.Missing
+            : values.Count != 1 || string.IsNullOrEmpty(values[0]) ? Refusal.NotOne
+            : !key.Matches(values[0]!) ? Refusal.Invalid
+            : Refusal.None;
+        if (_refusal != Refusal.None) return Task.FromResult(AuthenticateResult.Fail($"Admin key refused: {_refusal}."));
+
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(SchemeName));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+    }
+
+    /// <summary>Every refused request comes here (the policy only asks for an authenticated request): 401 without a
+    /// key, 403 for a wrong one or while the admin endpoints are off.</summary>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        await HandleAuthenticateOnceSafeAsync();
+        switch (_refusal)
+        {
+            case Refusal.Disabled:
+                await Problems.Create(StatusCodes.Status403Forbidden, ProblemTypes.AdminDisabled, "Admin endpoints disabled",
+                    $"The admin key is not configured on this server: set {AdminOptions.Setting} to enable the admin endpoints.").ExecuteAsync(Context);
+                break;
+            case Refusal.Missing or Refusal.NotOne:
+                Response.Headers.WWWAuthenticate = $"AdminKey header=\"{AdminKey.Header}\"";
+                await Problems.Create(StatusCodes.Status401Unauthorized, ProblemTypes.MissingAdminKey, "Admin key required",
+                    _refusal == Refusal.Missing ? $"Send the admin key in the {AdminKey.Header} header." : $"Send exactly one {AdminKey.Header} header.").ExecuteAsync(Context);
+                break;
+            default:
+                await HandleForbiddenAsync(properties);
+                break;
+        }
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problems.Create(StatusCodes.Status403Forbidden, ProblemTypes.InvalidAdminKey, "Invalid admin key",
+            $"The {AdminKey.Header} header does not hold this server's admin key.").ExecuteAsync(Context);
 }
 
 public static class AdminKeySetup
 {
+    /// <summary>The authorization policy of the admin endpoints: a request authenticated by the admin key.</summary>
+    public const string Policy = "admin-key";
+
     public static IServiceCollection AddAdminKey(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AdminOptions>()
@@ -90,13 +125,21 @@ public static class AdminKeySetup
                 "(scripts/run-api.sh makes one in .local/ for development).")
             .ValidateOnStart();
         services.AddSingleton<AdminKey>();
+        // No default scheme, not even the only one there is (ASP.NET's documented switch): the authentication
+        // middleware then authenticates no request by itself, and only the admin endpoints' policy runs the handler.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().AddPolicy(Policy, policy =>
+            policy.AddAuthenticationSchemes(AdminKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         return services;
     }
 
-    /// <summary>Every endpoint of the group needs the admin key (401 without it, 403 with a wrong one).</summary>
+    /// <summary>Every endpoint of the group needs the admin key (401 without it, 403 with a wrong one), checked before
+    /// anything of the request is bound.</summary>
     public static RouteGroupBuilder RequireAdminKey(this RouteGroupBuilder group)
     {
-        group.AddEndpointFilter<AdminKeyFilter>();
+        group.RequireAuthorization(Policy);
         group.WithMetadata(AdminKeyRequirement.Instance);
         group.ProducesProblem(StatusCodes.Status401Unauthorized);
         group.ProducesProblem(StatusCodes.Status403Forbidden);

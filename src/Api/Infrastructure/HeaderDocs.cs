@@ -8,6 +8,7 @@ public sealed record HeaderDocs(IReadOnlyList<string> Request, IReadOnlyList<(in
     public const string IdempotencyKey = "Idempotency-Key";
     public const string ETag = "ETag";
     public const string Location = "Location";
+    public const string RetryAfter = "Retry-After";
 
     public static readonly IReadOnlyDictionary<string, string> Descriptions = new Dictionary<string, string>
     {
@@ -16,6 +17,7 @@ public sealed record HeaderDocs(IReadOnlyList<string> Request, IReadOnlyList<(in
         [IdempotencyKey] = "1 to 255 visible ASCII characters (a UUID is a good choice). A retry with the same key and body returns the first response again and appends nothing; the same key with another body is 422. Keys are kept at least 24 hours.",
         [ETag] = "The session's stream version, quoted, such as \"7\".",
         [Location] = "The new resource's URL: the session's, or the claim's.",
+        [RetryAfter] = "Seconds to wait before trying again.",
     };
 }
 

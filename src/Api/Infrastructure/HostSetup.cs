@@ -11,6 +11,7 @@ using EventApi.Api.Features.Sessions;
 using EventApi.Api.Features.SideEffects;
 using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Api.Infrastructure.Idempotency;
+using EventApi.Api.Infrastructure.RateLimiting;
 using FluentValidation;
 using Wolverine;
 
@@ -66,6 +67,7 @@ public static class HostSetup
         services.AddChallenges(builder.Configuration);
         services.AddProjectionOperations(builder.Configuration);
         services.AddAdminKey(builder.Configuration);
+        services.AddEventApiRateLimiting(builder.Configuration);
         services.AddSideEffects(builder.Configuration);
         services.AddHealth();
         services.AddEventApiOpenApi();
@@ -76,6 +78,10 @@ public static class HostSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // After routing (which WebApplication adds first) and before anything binds the request: the admin key.
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseRequestBodyLimit(DefaultMaxRequestBodyBytes);
         app.UseUtf8Bodies();
         app.UseEventApiOpenApi();

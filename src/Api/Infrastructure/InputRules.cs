@@ -27,6 +27,12 @@ public static class InputRules
             .Must(p => p is null || p.EnumerateRunes().Count() <= MaxPlayerLength)
             .WithMessage($"'player' must be 1 to {MaxPlayerLength} characters.");
 
+    /// <summary>An optional text filter of a query string: when given, 1 to <paramref name="maxLength"/> printable
+    /// characters (no control character, which also keeps a NUL out of PostgreSQL's text parameters).</summary>
+    public static IRuleBuilderOptions<T, string?> MustBeAFilter<T>(this IRuleBuilder<T, string?> rule, string name, int maxLength) =>
+        rule.Must(v => v is null || v.Length <= maxLength && IsPrintable(v))
+            .WithMessage($"'{name}' must be 1 to {maxLength} printable characters.");
+
     /// <summary>A whole number from 0 to 4294967295 (a null seed is left to the caller's rules).</summary>
     public static IRuleBuilderOptions<T, long?> MustBeASeed<T>(this IRuleBuilder<T, long?> rule) =>
         rule.InclusiveBetween(0, uint.MaxValue).WithMessage($"'seed' must be a whole number from 0 to {uint.MaxValue}.");

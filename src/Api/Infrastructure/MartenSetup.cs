@@ -69,6 +69,7 @@ public static class MartenSetup
     public static StoreOptions UseEventStoreSettings(this StoreOptions options, string connectionString)
     {
         options.Connection(WithAutoPrepare(connectionString));
+        HalfPreparedStatements.Guard(options);
         options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
 

@@ -101,6 +101,19 @@ public static class OpenApiSetup
             }
 
             DocumentHeaders(operation, responses, context);
+            DocumentRetryAfter(responses);
+        }
+
+        /// <summary>Every 429 comes with Retry-After.</summary>
+        private static void DocumentRetryAfter(OpenApiResponses responses)
+        {
+            if (!responses.TryGetValue("429", out var response) || response is not OpenApiResponse tooMany) return;
+            tooMany.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            tooMany.Headers[HeaderDocs.RetryAfter] = new OpenApiHeader
+            {
+                Description = HeaderDocs.Descriptions[HeaderDocs.RetryAfter],
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
+            };
         }
 
         private static void DocumentHeaders(OpenApiOperation operation, OpenApiResponses responses, OperationFilterContext context)
@@ -172,6 +185,11 @@ public static class OpenApiSetup
                 422 when path == "sessions" =>
                     (ProblemTypes.IdempotencyKeyReused, "Idempotency key reused", "This Idempotency-Key was first sent with a different request."),
                 422 => (ProblemTypes.SessionNotActive, "Session not active", "The session is already over."),
+                429 when path == "sessions" =>
+                    (ProblemTypes.TooManyRequests, "Too many requests", "Too many sessions were started from this address. Try again in 1 second."),
+                429 when path == "claims" =>
+                    (ProblemTypes.TooManyRequests, "Too many requests", "Too many claims were submitted from this address. Try again in 6 seconds."),
+                429 => (ProblemTypes.TooManyRequests, "Too many requests", "Too many requests to this session came with a missing or wrong token. Try again in 60 seconds."),
                 503 => (ProblemTypes.DatabaseUnavailable, "Database unavailable", "PostgreSQL cannot be reached; try again shortly."),
                 _ => (ProblemTypes.InternalError, "Internal server error", "An unexpected error occurred."),
             };

@@ -43,6 +43,7 @@ public static class ProblemTypes
     public const string RebuildInProgress = Prefix + "rebuild-in-progress";
     public const string RebuildFailed = Prefix + "rebuild-failed";
     public const string DeadLetterNotFound = Prefix + "dead-letter-not-found";
+    public const string TooManyRequests = Prefix + "too-many-requests";
 
     /// <summary>The type for a bare status code that no endpoint described further.</summary>
     public static string ForStatus(int status) => status switch
@@ -57,6 +58,7 @@ public static class ProblemTypes
         StatusCodes.Status412PreconditionFailed => VersionMismatch,
         StatusCodes.Status413PayloadTooLarge => RequestTooLarge,
         StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
+        StatusCodes.Status429TooManyRequests => TooManyRequests,
         StatusCodes.Status503ServiceUnavailable => DatabaseUnavailable,
         _ => InternalError,
     };
@@ -90,6 +92,11 @@ public static class Problems
         TypedResults.ValidationProblem(
             new Dictionary<string, string[]> { ["limit"] = [$"'limit' must be from 1 to {max}."] },
             title: "Validation failed", type: ProblemTypes.ValidationFailed);
+
+    /// <summary>A limit refused the request; <c>Retry-After</c> says when to try again.</summary>
+    public static ProblemHttpResult TooManyRequests(string why, int retryAfterSeconds) =>
+        Create(StatusCodes.Status429TooManyRequests, ProblemTypes.TooManyRequests, "Too many requests",
+            $"{why}. Try again in {retryAfterSeconds} second{(retryAfterSeconds == 1 ? "" : "s")}.");
 
     public static ProblemHttpResult InvalidHeader(string header, string detail) =>
         Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidHeader, $"Invalid {header} header", detail);

@@ -69,6 +69,21 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : ApiTest(api)
         }
     }
 
+    [Theory]
+    [InlineData("/sessions", "post")]
+    [InlineData("/claims", "post")]
+    [InlineData("/sessions/{id}/moves", "post")]
+    [InlineData("/sessions/{id}/abandon", "post")]
+    public async Task every_endpoint_a_limit_can_refuse_describes_its_429_with_retry_after(string path, string method)
+    {
+        using var document = JsonDocument.Parse(await Client.GetStringAsync("/swagger/v1/swagger.json"));
+        var tooMany = document.RootElement.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("responses").GetProperty("429");
+
+        tooMany.GetProperty("content").GetProperty("application/problem+json").GetProperty("example").GetProperty("type").GetString()
+            .ShouldBe("urn:eventapi:problem:too-many-requests");
+        tooMany.GetProperty("headers").GetProperty("Retry-After").GetProperty("schema").GetProperty("type").GetString().ShouldBe("integer");
+    }
+
     [Fact]
     public async Task the_swagger_ui_is_served()
     {

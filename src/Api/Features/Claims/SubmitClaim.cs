@@ -3,6 +3,7 @@ using EventApi.Api.Features.Challenges;
 using EventApi.Domain.Game;
 using EventApi.Api.Infrastructure;
 using EventApi.Api.Infrastructure.Idempotency;
+using EventApi.Api.Infrastructure.RateLimiting;
 using EventApi.Domain.Claims;
 using EventApi.Projections.Claims;
 using FluentValidation;
@@ -64,6 +65,8 @@ public static class SubmitClaimEndpoint
             .WithSummary("Submit a claim")
             .WithDescription("Submits a game played offline: the seed, every move and the score it reached. The server replays the moves with the engine and records the verdict as the claim's own stream. Verified (every move moved a tile of a game that was not over, and the replay reached the claimed score exactly): 201 with the replayed game, and the claim counts for the statistics and the leaderboards (and for the day's challenge when its seed is the challenge seed of the day it is submitted on). Rejected: 422 naming the claim, the refused move's index (null when only the score disagrees), the reason and the replayed score; a rejected claim is recorded too. The body may be up to 2 MiB. Send an Idempotency-Key to retry safely.")
             .Validate<SubmitClaimRequest>()
+            .LimitedPerClient(RateLimitPolicies.Claims)
+            .LimitsClaimVerification()
             .WithRequestSizeLimit(MaxRequestBodyBytes)
             .DocumentHeaders([HeaderDocs.IdempotencyKey], (201, HeaderDocs.Location))
             .Produces<ClaimResponse>(StatusCodes.Status201Created)

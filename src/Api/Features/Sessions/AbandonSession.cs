@@ -19,6 +19,7 @@ public static class AbandonSessionEndpoint
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     public static Task<IResult> Handle(Guid id, HttpContext http, SessionCommandPipeline pipeline, CancellationToken ct) =>

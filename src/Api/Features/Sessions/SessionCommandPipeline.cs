@@ -1,5 +1,6 @@
 using EventApi.Api.Infrastructure;
 using EventApi.Api.Infrastructure.Idempotency;
+using EventApi.Api.Infrastructure.RateLimiting;
 using EventApi.Domain.Sessions;
 using EventApi.Projections.Sessions;
 using JasperFx;
@@ -12,7 +13,8 @@ namespace EventApi.Api.Features.Sessions;
 /// reads the session (for writing), its access record and any idempotency record; then one transaction that
 /// appends the decided events, updates the inline view and stores the idempotency record.
 /// </summary>
-public sealed class SessionCommandPipeline(IDocumentSession session, TimeProvider clock, IdempotencyKeys idempotency)
+public sealed class SessionCommandPipeline(IDocumentSession session, TimeProvider clock, IdempotencyKeys idempotency,
+    FailedTokenAttempts failedTokens, RateLimitRefusals refusals)
 {
     /// <param name="http">The request: its bearer token, If-Match and Idempotency-Key are read here.</param>
     /// <param name="id">The session.</param>
@@ -23,8 +25,18 @@ public sealed class SessionCommandPipeline(IDocumentSession session, TimeProvide
         Func<DateTimeOffset, SessionCommand> command, CancellationToken ct)
         where TBody : class
     {
+        // A session that has had too many requests without its token is refused before the token is even compared.
+        if (failedTokens.Refusal(id) is { } refused)
+        {
+            using (refused) return refusals.Refuse(http, refused, Limit.FailedTokens);
+        }
+
         var presence = BearerTokens.TryRead(http.Request, out var token);
-        if (presence != BearerTokenPresence.Present) return BearerTokens.Challenge(http, presence);
+        if (presence != BearerTokenPresence.Present)
+        {
+            failedTokens.Failed(id);
+            return BearerTokens.Challenge(http, presence);
+        }
 
         IdempotencyKey? key = null;
         // The scope names the session by its id, so a key means the same whatever the casing of the URL.
@@ -46,7 +58,11 @@ public sealed class SessionCommandPipeline(IDocumentSession session, TimeProvide
         if (view is null || view.State.Status == SessionStatus.NotStarted) return Problems.SessionNotFound(id);
 
         var access = await accessTask;
-        if (access is null || !access.Admits(token)) return BearerTokens.Forbidden();
+        if (access is null || !access.Admits(token))
+        {
+            failedTokens.Failed(id);
+            return BearerTokens.Forbidden();
+        }
 
         var now = clock.GetUtcNow();
         if (key?.Replay(await recordTask!, now) is { } replay) return replay;

@@ -4,6 +4,7 @@ using EventApi.Api.Features.Challenges;
 using EventApi.Api.Features.SideEffects;
 using EventApi.Api.Infrastructure;
 using EventApi.Api.Infrastructure.Idempotency;
+using EventApi.Api.Infrastructure.RateLimiting;
 using EventApi.Domain.Game;
 using EventApi.Domain.Sessions;
 using EventApi.Projections.Sessions;
@@ -78,6 +79,7 @@ public static class StartSessionEndpoint
             .WithSummary("Start a session")
             .WithDescription("Starts a game of 2048. With a seed the session is open; without one it is sealed: the server draws a 256-bit secret and shows only its commitment until the game ends. The answer carries the session's bearer token and, with a callbackUrl, its webhook secret, both shown this once. Send an Idempotency-Key to retry safely.")
             .Validate<StartSessionRequest>()
+            .LimitedPerClient(RateLimitPolicies.SessionStarts)
             .DocumentHeaders([HeaderDocs.IdempotencyKey], (201, HeaderDocs.Location), (201, HeaderDocs.ETag))
             .Produces<StartedSessionResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

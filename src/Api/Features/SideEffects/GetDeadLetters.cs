@@ -1,4 +1,5 @@
 using EventApi.Api.Infrastructure;
+using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 
@@ -91,12 +92,14 @@ public sealed record DeadLetterList
     public required IReadOnlyList<DeadLetterResponse> DeadLetters { get; init; }
 }
 
-/// <summary>Which dead letters an admin request is about: the filters of the dead-letter endpoints, from the query string.</summary>
+/// <summary>Which dead letters an admin request is about: the filters of the dead-letter endpoints, from the query string.
+/// Each is checked by <see cref="DeadLetterQueryValidator"/> before it reaches a query.</summary>
 public sealed record DeadLetterQuery
 {
-    /// <summary>Only this session's dead letter.</summary>
+    /// <summary>Only this session's dead letter (a GUID).</summary>
+    /// <example>0195f1c4-6a2e-7c3b-9d41-2f7a8e5b6c10</example>
     [FromQuery(Name = "sessionId")]
-    public Guid? SessionId { get; init; }
+    public string? SessionId { get; init; }
 
     /// <summary>Only this kind of side effect: webhook or achievement.</summary>
     [FromQuery(Name = "messageType")]
@@ -110,11 +113,16 @@ public sealed record DeadLetterQuery
     [FromQuery(Name = "exceptionType")]
     public string? ExceptionType { get; init; }
 
-    /// <summary>The dead letters that match.</summary>
+    /// <summary>The dead letters that match (the query must have passed <see cref="DeadLetterQueryValidator"/>).</summary>
     public IQueryable<SideEffect> Apply(IQueryable<SideEffect> query)
     {
         query = query.Where(s => s.Status == SideEffectStatus.DeadLettered);
-        if (SessionId is { } session) query = query.Where(s => s.SessionId == session);
+        if (SessionId is not null)
+        {
+            var session = Guid.Parse(SessionId);
+            query = query.Where(s => s.SessionId == session);
+        }
+
         if (MessageType is { } kind) query = query.Where(s => s.Kind == kind);
         if (EventType is { } type) query = query.Where(s => s.EventType == type);
         if (ExceptionType is { } exception)
@@ -124,6 +132,25 @@ public sealed record DeadLetterQuery
         }
 
         return query;
+    }
+}
+
+/// <summary>
+/// The dead-letter filters: a GUID for <c>sessionId</c>, and for the others 1 to <see cref="MaxFilterLength"/>
+/// printable characters. Besides the 400 naming the filter, this keeps what PostgreSQL refuses to bind (a NUL
+/// character in a text parameter) out of the queries.
+/// </summary>
+public sealed class DeadLetterQueryValidator : AbstractValidator<DeadLetterQuery>
+{
+    public const int MaxFilterLength = 256;
+
+    public DeadLetterQueryValidator()
+    {
+        RuleFor(q => q.SessionId).Must(id => Guid.TryParse(id, out _)).When(q => q.SessionId is not null)
+            .WithMessage("'sessionId' must be a GUID.");
+        RuleFor(q => q.MessageType).MustBeAFilter("messageType", MaxFilterLength);
+        RuleFor(q => q.EventType).MustBeAFilter("eventType", MaxFilterLength);
+        RuleFor(q => q.ExceptionType).MustBeAFilter("exceptionType", MaxFilterLength);
     }
 }
 
@@ -137,8 +164,8 @@ public static class GetDeadLettersEndpoint
             .WithName("getDeadLetters")
             .WithSummary("List the side effects' dead letters")
             .WithDescription("Side effects that failed for good: at once for a permanent failure (a 4xx other than 408 and 429, a redirect, a URL that cannot be called), after EventApi:SideEffects:MaxAttempts for a transient one. Each shows its attempts, first and last failure, last error and exception type, and how many side effects of its session wait behind it. Filter by sessionId, messageType (webhook or achievement), eventType and exceptionType; the oldest first, at most limit (1 to 1000, 100 by default).")
+            .Validate<DeadLetterQuery>()
             .Produces<DeadLetterList>()
-            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     /// <param name="query">The filters.</param>

@@ -48,6 +48,7 @@ public static class ReplayDeadLettersEndpoint
             .WithName("replayDeadLetters")
             .WithSummary("Replay the dead letters that match")
             .WithDescription("Replays every dead letter that matches the filters (all of them without any), as POST /admin/dead-letters/{id}/replay does one, in transactions of 500. Dead letters made after the request started are left alone, so a replay that fails again at once is not replayed twice. 202 with how many were queued.")
+            .Validate<DeadLetterQuery>()
             .Produces<ReplayResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
