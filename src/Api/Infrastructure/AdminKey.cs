@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -92,13 +93,11 @@ public sealed class AdminKeyAuthenticationHandler(IOptionsMonitor<Authentication
         switch (_refusal)
         {
             case Refusal.Disabled:
-                await Problems.Create(StatusCodes.Status403Forbidden, ProblemTypes.AdminDisabled, "Admin endpoints disabled",
-                    $"The admin key is not configured on this server: set {AdminOptions.Setting} to enable the admin endpoints.").ExecuteAsync(Context);
+                await AdminKeyProblems.Disabled().ExecuteAsync(Context);
                 break;
             case Refusal.Missing or Refusal.NotOne:
                 Response.Headers.WWWAuthenticate = $"AdminKey header=\"{AdminKey.Header}\"";
-                await Problems.Create(StatusCodes.Status401Unauthorized, ProblemTypes.MissingAdminKey, "Admin key required",
-                    _refusal == Refusal.Missing ? $"Send the admin key in the {AdminKey.Header} header." : $"Send exactly one {AdminKey.Header} header.").ExecuteAsync(Context);
+                await AdminKeyProblems.Missing(moreThanOne: _refusal == Refusal.NotOne).ExecuteAsync(Context);
                 break;
             default:
                 await HandleForbiddenAsync(properties);
@@ -107,8 +106,23 @@ public sealed class AdminKeyAuthenticationHandler(IOptionsMonitor<Authentication
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        AdminKeyProblems.Invalid().ExecuteAsync(Context);
+}
+
+/// <summary>The answers of a refused admin request. Neither key is ever echoed.</summary>
+public static class AdminKeyProblems
+{
+    public static ProblemHttpResult Disabled() =>
+        Problems.Create(StatusCodes.Status403Forbidden, ProblemTypes.AdminDisabled, "Admin endpoints disabled",
+            $"The admin key is not configured on this server: set {AdminOptions.Setting} to enable the admin endpoints.");
+
+    public static ProblemHttpResult Missing(bool moreThanOne) =>
+        Problems.Create(StatusCodes.Status401Unauthorized, ProblemTypes.MissingAdminKey, "Admin key required",
+            moreThanOne ? $"Send exactly one {AdminKey.Header} header." : $"Send the admin key in the {AdminKey.Header} header.");
+
+    public static ProblemHttpResult Invalid() =>
         Problems.Create(StatusCodes.Status403Forbidden, ProblemTypes.InvalidAdminKey, "Invalid admin key",
-            $"The {AdminKey.Header} header does not hold this server's admin key.").ExecuteAsync(Context);
+            $"The {AdminKey.Header} header does not hold this server's admin key.");
 }
 
 public static class AdminKeySetup

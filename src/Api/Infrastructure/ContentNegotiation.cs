@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
 namespace EventApi.Api.Infrastructure;
@@ -20,16 +20,14 @@ public sealed class JsonAcceptFilter : IEndpointFilter
 
         // The problem details service writes only what the Accept header allows, so this problem is completed here:
         // it is written as application/problem+json all the same, in the shape of every other.
-        var problem = new ProblemDetails
-        {
-            Status = StatusCodes.Status406NotAcceptable,
-            Type = ProblemTypes.NotAcceptable,
-            Title = "Not acceptable",
-            Detail = "This endpoint answers with application/json (problems with application/problem+json); the Accept header allows neither.",
-        };
-        ProblemShape.Complete(problem, context.HttpContext);
-        return ValueTask.FromResult<object?>(TypedResults.Problem(problem));
+        var problem = NotAcceptable();
+        ProblemShape.Complete(problem.ProblemDetails, context.HttpContext);
+        return ValueTask.FromResult<object?>(problem);
     }
+
+    public static ProblemHttpResult NotAcceptable() =>
+        Problems.Create(StatusCodes.Status406NotAcceptable, ProblemTypes.NotAcceptable, "Not acceptable",
+            "This endpoint answers with application/json (problems with application/problem+json); the Accept header allows neither.");
 }
 
 /// <summary>
@@ -47,9 +45,12 @@ public sealed class Utf8BodiesMiddleware(RequestDelegate next)
             || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || media.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
             return next(http);
 
-        return Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedMediaType, "Unsupported media type",
-            "Send the body as application/json in UTF-8 (charset=utf-8, or no charset parameter).").ExecuteAsync(http);
+        return UnsupportedCharset().ExecuteAsync(http);
     }
+
+    public static ProblemHttpResult UnsupportedCharset() =>
+        Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedMediaType, "Unsupported media type",
+            "Send the body as application/json in UTF-8 (charset=utf-8, or no charset parameter).");
 }
 
 public static class ContentNegotiation

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
 namespace EventApi.Api.Infrastructure;
@@ -59,17 +60,20 @@ public static class BearerTokens
         return BearerTokenPresence.Present;
     }
 
-    /// <summary>The 401 problem for a request without a usable bearer token.</summary>
+    /// <summary>The 401 answer to a request without a usable bearer token.</summary>
     public static IResult Challenge(HttpContext context, BearerTokenPresence presence)
     {
         context.Response.Headers.WWWAuthenticate = "Bearer";
-        return Problems.Create(StatusCodes.Status401Unauthorized, ProblemTypes.MissingToken, "Bearer token required",
+        return MissingToken(presence);
+    }
+
+    public static ProblemHttpResult MissingToken(BearerTokenPresence presence) =>
+        Problems.Create(StatusCodes.Status401Unauthorized, ProblemTypes.MissingToken, "Bearer token required",
             presence == BearerTokenPresence.Missing
                 ? "Send the session's token as 'Authorization: Bearer <token>'."
                 : "The Authorization header is not 'Bearer <token>'.");
-    }
 
-    public static IResult Forbidden() =>
+    public static ProblemHttpResult Forbidden() =>
         Problems.Create(StatusCodes.Status403Forbidden, ProblemTypes.InvalidToken, "Invalid token",
             "The bearer token is not this session's token.");
 }

@@ -147,70 +147,52 @@ public static class OpenApiSetup
             }
         }
 
-        private static (string Type, string Title, string Detail) AdminProblemExample(int status, string path) => status switch
+        /// <summary>The problem type an admin operation's <paramref name="status"/> stands for in its example.</summary>
+        private static string AdminExampleType(int status, string path) => status switch
         {
-            400 => (ProblemTypes.ValidationFailed, "Validation failed", "One or more fields are invalid; see errors."),
-            404 when path.StartsWith("admin/dead-letters", StringComparison.Ordinal) =>
-                (ProblemTypes.DeadLetterNotFound, "Dead letter not found", "There is no dead-lettered side effect '0195f1c4-6a2e-7c3b-9d41-2f7a8e5b6c10:274:webhook' (it may have been replayed, discarded or delivered)."),
-            401 => (ProblemTypes.MissingAdminKey, "Admin key required", "Send the admin key in the X-Admin-Key header."),
-            403 => (ProblemTypes.InvalidAdminKey, "Invalid admin key", "The X-Admin-Key header does not hold this server's admin key."),
-            404 => (ProblemTypes.ProjectionNotFound, "Projection not found", "There is no async projection 'stats'. The async projections are leaderboard, player-statistics, session-timeline, statistics."),
-            406 => (ProblemTypes.NotAcceptable, "Not acceptable", "This endpoint answers with application/json (or application/problem+json)."),
-            409 => (ProblemTypes.RebuildInProgress, "Rebuild in progress", "'statistics' is already being rebuilt; its rebuild answers when it has finished."),
-            500 => (ProblemTypes.RebuildFailed, "Rebuild failed", "Rebuilding 'statistics' failed: A finished game's highest tile must be a power of two from 2, not 3. See GET /admin/projections for the shard's state."),
-            _ => (ProblemTypes.DatabaseUnavailable, "Database unavailable", "PostgreSQL cannot be reached; try again shortly."),
+            400 => ProblemTypes.ValidationFailed,
+            404 when path.StartsWith("admin/dead-letters", StringComparison.Ordinal) => ProblemTypes.DeadLetterNotFound,
+            401 => ProblemTypes.MissingAdminKey,
+            403 => ProblemTypes.InvalidAdminKey,
+            404 => ProblemTypes.ProjectionNotFound,
+            406 => ProblemTypes.NotAcceptable,
+            409 => ProblemTypes.RebuildInProgress,
+            500 => ProblemTypes.RebuildFailed,
+            _ => ProblemTypes.DatabaseUnavailable,
         };
 
-        private static JsonObject ProblemExample(int status, string path)
-        {
-            var (type, title, detail) = path.StartsWith("admin/", StringComparison.Ordinal) ? AdminProblemExample(status, path) : status switch
+        /// <summary>The problem type an operation's <paramref name="status"/> stands for in its example.</summary>
+        private static string ExampleType(int status, string path) => path.StartsWith("admin/", StringComparison.Ordinal)
+            ? AdminExampleType(status, path)
+            : status switch
             {
-                400 when path.EndsWith("abandon", StringComparison.Ordinal) =>
-                    (ProblemTypes.InvalidHeader, "Invalid If-Match header", "If-Match must be \"*\" or a list of strong ETags such as \"7\"."),
-                400 => (ProblemTypes.ValidationFailed, "Validation failed", "One or more fields are invalid; see errors."),
-                401 => (ProblemTypes.MissingToken, "Bearer token required", "Send the session's token as 'Authorization: Bearer <token>'."),
-                403 => (ProblemTypes.InvalidToken, "Invalid token", "The bearer token is not this session's token."),
-                404 when path.StartsWith("claims", StringComparison.Ordinal) =>
-                    (ProblemTypes.ClaimNotFound, "Claim not found", "There is no claim 0195f1c4-7b3e-7d2a-8c51-3e8f9a6b7d21."),
-                404 => (ProblemTypes.SessionNotFound, "Session not found", "There is no session 0195f1c4-6a2e-7c3b-9d41-2f7a8e5b6c10."),
-                409 => (ProblemTypes.ConcurrencyConflict, "Concurrent change", "The session changed while this request was handled; nothing was appended."),
-                412 => (ProblemTypes.VersionMismatch, "Version mismatch", "The session is at version 7; If-Match named another."),
-                413 => (ProblemTypes.RequestTooLarge, "Request body too large", "The request body is larger than the limit."),
-                406 => (ProblemTypes.NotAcceptable, "Not acceptable", "This endpoint answers with application/json (or application/problem+json)."),
-                415 => (ProblemTypes.UnsupportedMediaType, "Unsupported media type", "Send the body as application/json."),
-                422 when path.EndsWith("moves", StringComparison.Ordinal) =>
-                    (ProblemTypes.MoveChangesNothing, "Move changes nothing", "Move 2 (left) moves no tile."),
-                422 when path == "claims" =>
-                    (ProblemTypes.ClaimRejected, "Claim rejected", "Move 2 (up) moves no tile."),
-                422 when path == "sessions" =>
-                    (ProblemTypes.IdempotencyKeyReused, "Idempotency key reused", "This Idempotency-Key was first sent with a different request."),
-                422 => (ProblemTypes.SessionNotActive, "Session not active", "The session is already over."),
-                429 when path == "sessions" =>
-                    (ProblemTypes.TooManyRequests, "Too many requests", "Too many sessions were started from this address. Try again in 1 second."),
-                429 when path == "claims" =>
-                    (ProblemTypes.TooManyRequests, "Too many requests", "Too many claims were submitted from this address. Try again in 6 seconds."),
-                429 => (ProblemTypes.TooManyRequests, "Too many requests", "Too many requests to this session came with a missing or wrong token. Try again in 60 seconds."),
-                503 => (ProblemTypes.DatabaseUnavailable, "Database unavailable", "PostgreSQL cannot be reached; try again shortly."),
-                _ => (ProblemTypes.InternalError, "Internal server error", "An unexpected error occurred."),
+                400 when path.EndsWith("abandon", StringComparison.Ordinal) => ProblemTypes.InvalidHeader,
+                400 when path.StartsWith("challenges", StringComparison.Ordinal) || path.Contains("{day}", StringComparison.Ordinal) => ProblemTypes.InvalidDate,
+                400 => ProblemTypes.ValidationFailed,
+                401 => ProblemTypes.MissingToken,
+                403 => ProblemTypes.InvalidToken,
+                404 when path.StartsWith("claims", StringComparison.Ordinal) => ProblemTypes.ClaimNotFound,
+                404 when path.StartsWith("challenges", StringComparison.Ordinal) => ProblemTypes.ChallengeNotAvailable,
+                404 when path.StartsWith("players", StringComparison.Ordinal) => ProblemTypes.PlayerNotFound,
+                404 when path.StartsWith("sessions", StringComparison.Ordinal) => ProblemTypes.SessionNotFound,
+                404 => ProblemTypes.NotFound,
+                406 => ProblemTypes.NotAcceptable,
+                409 => ProblemTypes.ConcurrencyConflict,
+                412 => ProblemTypes.VersionMismatch,
+                413 => ProblemTypes.RequestTooLarge,
+                415 => ProblemTypes.UnsupportedMediaType,
+                422 when path.EndsWith("moves", StringComparison.Ordinal) => ProblemTypes.MoveChangesNothing,
+                422 when path.EndsWith("replay", StringComparison.Ordinal) => ProblemTypes.VersionOutOfRange,
+                422 when path == "claims" => ProblemTypes.ClaimRejected,
+                422 when path == "sessions" => ProblemTypes.IdempotencyKeyReused,
+                422 => ProblemTypes.SessionNotActive,
+                429 => ProblemTypes.TooManyRequests,
+                503 => ProblemTypes.DatabaseUnavailable,
+                _ => ProblemTypes.InternalError,
             };
-            var example = new JsonObject { ["type"] = type, ["title"] = title, ["status"] = status, ["detail"] = detail };
-            if (type == ProblemTypes.ValidationFailed)
-            {
-                example["errors"] = path.EndsWith("moves", StringComparison.Ordinal) || path == "claims"
-                    ? new JsonObject { ["moves[1]"] = new JsonArray("'north' is not a move; use up, right, down or left.") }
-                    : path.StartsWith("admin/", StringComparison.Ordinal)
-                        ? new JsonObject { ["limit"] = new JsonArray("'limit' must be from 1 to 1000.") }
-                        : new JsonObject { ["player"] = new JsonArray("'player' is required.") };
-            }
-            else if (type == ProblemTypes.ClaimRejected)
-            {
-                example["claimId"] = "0195f1c4-7b3e-7d2a-8c51-3e8f9a6b7d21";
-                example["moveIndex"] = 2;
-                example["reason"] = "move-changes-nothing";
-                example["replayedScore"] = 0;
-            }
-            return example;
-        }
+
+        /// <summary>The example of the problem <paramref name="status"/> stands for, made by the code that makes it.</summary>
+        private static JsonObject ProblemExample(int status, string path) => ProblemExamples.For(ExampleType(status, path), path);
     }
 
     /// <summary>

@@ -36,7 +36,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         });
     }
 
-    private static (int Status, string Type, string Title, string? Detail) Classify(Exception exception) => exception switch
+    /// <summary>What an exception that escaped an endpoint is, as a problem.</summary>
+    public static (int Status, string Type, string Title, string? Detail) Classify(Exception exception) => exception switch
     {
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             (413, ProblemTypes.RequestTooLarge, "Request body too large", exception.Message),

@@ -29,19 +29,21 @@ public static class RequestBodyLimit
                 await problems.WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = context,
-                    ProblemDetails =
-                    {
-                        Status = StatusCodes.Status413PayloadTooLarge,
-                        Type = ProblemTypes.RequestTooLarge,
-                        Title = "Request body too large",
-                        Detail = $"The body is {length} bytes; the limit is {max}.",
-                    },
+                    ProblemDetails = TooLarge(length, max),
                 });
                 return;
             }
 
             await next(context);
         });
+
+    public static ProblemDetails TooLarge(long length, long max) => new()
+    {
+        Status = StatusCodes.Status413PayloadTooLarge,
+        Type = ProblemTypes.RequestTooLarge,
+        Title = "Request body too large",
+        Detail = $"The body is {length} bytes; the limit is {max}.",
+    };
 
     /// <summary>This endpoint's body limit, in place of the default: ASP.NET's own <see cref="RequestSizeLimitAttribute"/>
     /// as endpoint metadata.</summary>

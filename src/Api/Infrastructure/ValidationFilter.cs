@@ -1,3 +1,5 @@
+using FluentValidation.Results;
+using Microsoft.AspNetCore.Http.HttpResults;
 using FluentValidation;
 
 namespace EventApi.Api.Infrastructure;
@@ -11,21 +13,25 @@ public sealed class ValidationFilter<TRequest>(IValidator<TRequest> validator) :
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var request = context.Arguments.OfType<TRequest>().FirstOrDefault();
-        if (request is null)
-        {
-            return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.MalformedRequest,
-                "Missing request body", "This endpoint needs a JSON body.");
-        }
+        if (request is null) return ValidationProblems.MissingBody();
 
         var result = await validator.ValidateAsync(request, context.HttpContext.RequestAborted);
-        if (result.IsValid) return await next(context);
+        return result.IsValid ? await next(context) : ValidationProblems.Failed(result);
+    }
+}
 
-        return TypedResults.ValidationProblem(
+public static class ValidationProblems
+{
+    public static ProblemHttpResult MissingBody() =>
+        Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.MalformedRequest, "Missing request body", "This endpoint needs a JSON body.");
+
+    /// <summary>The 400 that lists every failing field of <paramref name="result"/> by its JSON path.</summary>
+    public static ValidationProblem Failed(ValidationResult result) =>
+        TypedResults.ValidationProblem(
             result.ToDictionary(),
             detail: "One or more fields are invalid; see errors.",
             title: "Validation failed",
             type: ProblemTypes.ValidationFailed);
-    }
 }
 
 public static class ValidationFilterExtensions

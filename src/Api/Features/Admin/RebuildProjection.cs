@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using EventApi.Api.Features.Sessions;
 using EventApi.Api.Infrastructure;
 using EventApi.Api.Infrastructure.Daemon;
@@ -72,14 +73,12 @@ public static class RebuildProjectionEndpoint
         if (shards.Length == 0)
         {
             var known = options.Projections.AllShards().Where(s => s.Role == ShardRole.Projection).Select(s => s.Name.Name).Distinct().Order(StringComparer.Ordinal);
-            return Problems.Create(StatusCodes.Status404NotFound, ProblemTypes.ProjectionNotFound, "Projection not found",
-                $"There is no async projection '{(name.Length > 60 ? name[..60] : name)}'. The async projections are {string.Join(", ", known)}.");
+            return NotFound(name, known);
         }
 
         if (!await RunsHereAsync(coordinator, name))
         {
-            return Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.ProjectionRunsElsewhere, "Projection runs elsewhere",
-                $"This node does not hold the daemon's lock for '{name}' (another node runs it, or none has started it yet). Send the request again: it must reach the node that runs the projection.");
+            return RunsElsewhere(name);
         }
 
         // The host's stopping token, not the request's: a client that goes away must not leave a half-rebuilt projection.
@@ -93,8 +92,7 @@ public static class RebuildProjectionEndpoint
         }
         catch (ProjectionAlreadyRebuildingException)
         {
-            return Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.RebuildInProgress, "Rebuild in progress",
-                $"'{name}' is already being rebuilt; its rebuild answers when it has finished.");
+            return InProgress(name);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
@@ -110,8 +108,7 @@ public static class RebuildProjectionEndpoint
         {
             logger.LogError(failure, "Rebuilding projection {Projection} failed", name);
             var cause = DaemonMonitor.RootCause(failure.ToString());
-            return Problems.Create(StatusCodes.Status500InternalServerError, ProblemTypes.RebuildFailed, "Rebuild failed",
-                $"Rebuilding '{name}' failed: {cause?.Message ?? failure.Message} See GET /admin/projections for the shard's state.");
+            return Failed(name, cause?.Message ?? failure.Message);
         }
 
         var rebuiltTo = await RebuiltToAsync(store, shards.Select(s => s.Name.Identity), ct);
@@ -153,6 +150,22 @@ public static class RebuildProjectionEndpoint
             }
         }
     }
+
+    public static ProblemHttpResult NotFound(string name, IEnumerable<string> known) =>
+        Problems.Create(StatusCodes.Status404NotFound, ProblemTypes.ProjectionNotFound, "Projection not found",
+            $"There is no async projection '{(name.Length > 60 ? name[..60] : name)}'. The async projections are {string.Join(", ", known)}.");
+
+    public static ProblemHttpResult RunsElsewhere(string name) =>
+        Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.ProjectionRunsElsewhere, "Projection runs elsewhere",
+            $"This node does not hold the daemon's lock for '{name}' (another node runs it, or none has started it yet). Send the request again: it must reach the node that runs the projection.");
+
+    public static ProblemHttpResult InProgress(string name) =>
+        Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.RebuildInProgress, "Rebuild in progress",
+            $"'{name}' is already being rebuilt; its rebuild answers when it has finished.");
+
+    public static ProblemHttpResult Failed(string name, string cause) =>
+        Problems.Create(StatusCodes.Status500InternalServerError, ProblemTypes.RebuildFailed, "Rebuild failed",
+            $"Rebuilding '{name}' failed: {cause} See GET /admin/projections for the shard's state.");
 
     private static async Task<long> RebuiltToAsync(IDocumentStore store, IEnumerable<string> shards, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using EventApi.Api.Infrastructure;
 
 namespace EventApi.Api.Features.Challenges;
@@ -31,10 +32,13 @@ public static class GetChallengeEndpoint
             return Problems.InvalidDate(day);
         if (date > challenges.Today)
         {
-            return Problems.Create(StatusCodes.Status404NotFound, ProblemTypes.ChallengeNotAvailable, "Challenge not available",
-                $"The challenge of {day} is not public before that day starts (UTC); today is {challenges.Today:yyyy-MM-dd}.");
+            return NotAvailable(day, challenges.Today);
         }
 
         return TypedResults.Ok(new ChallengeResponse { Day = day, Seed = challenges.SeedFor(date) });
     }
+
+    public static ProblemHttpResult NotAvailable(string day, DateOnly today) =>
+        Problems.Create(StatusCodes.Status404NotFound, ProblemTypes.ChallengeNotAvailable, "Challenge not available",
+            $"The challenge of {day} is not public before that day starts (UTC); today is {today:yyyy-MM-dd}.");
 }

@@ -114,7 +114,7 @@ public static class SubmitClaimEndpoint
         return await IdempotencyKey.CommitAsync(session, key, now, ct) ?? result;
     }
 
-    private static ProblemHttpResult Rejected(ClaimState claim) =>
+    public static ProblemHttpResult Rejected(ClaimState claim) =>
         Problems.Create(StatusCodes.Status422UnprocessableEntity, ProblemTypes.ClaimRejected, "Claim rejected", claim.Detail,
             new Dictionary<string, object?>
             {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using EventApi.Api.Infrastructure;
 using EventApi.Projections.Sessions;
 using Marten;
@@ -26,9 +27,7 @@ public static class ReplaySessionEndpoint
     {
         if (version is null == at is null)
         {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["version"] = ["Give exactly one of 'version' and 'at'."] },
-                title: "Validation failed", type: ProblemTypes.ValidationFailed);
+            return ExactlyOneMoment();
         }
 
         var stream = await session.Events.FetchStreamStateAsync(id, ct);
@@ -36,9 +35,7 @@ public static class ReplaySessionEndpoint
 
         if (version is { } v && (v < 1 || v > stream.Version))
         {
-            return Problems.Create(StatusCodes.Status422UnprocessableEntity, ProblemTypes.VersionOutOfRange,
-                "Version out of range", $"Session {id} has versions 1 to {stream.Version}; {v} is not one of them.",
-                new Dictionary<string, object?> { ["currentVersion"] = stream.Version });
+            return VersionOutOfRange(id, stream.Version, v);
         }
 
         var view = version is { } atVersion
@@ -53,4 +50,14 @@ public static class ReplaySessionEndpoint
 
         return TypedResults.Ok(SessionResponse.From(view.Version, view.State));
     }
+
+    public static ValidationProblem ExactlyOneMoment() =>
+        TypedResults.ValidationProblem(
+            new Dictionary<string, string[]> { ["version"] = ["Give exactly one of 'version' and 'at'."] },
+            title: "Validation failed", type: ProblemTypes.ValidationFailed);
+
+    public static ProblemHttpResult VersionOutOfRange(Guid id, long current, long version) =>
+        Problems.Create(StatusCodes.Status422UnprocessableEntity, ProblemTypes.VersionOutOfRange,
+            "Version out of range", $"Session {id} has versions 1 to {current}; {version} is not one of them.",
+            new Dictionary<string, object?> { ["currentVersion"] = current });
 }

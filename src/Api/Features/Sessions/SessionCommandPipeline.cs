@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using EventApi.Api.Infrastructure;
 using EventApi.Api.Infrastructure.Idempotency;
 using EventApi.Api.Infrastructure.RateLimiting;
@@ -72,9 +73,7 @@ public sealed class SessionCommandPipeline(IDocumentSession session, TimeProvide
         if (!matches)
         {
             http.Response.Headers.ETag = ETags.For(view.Version);
-            return Problems.Create(StatusCodes.Status412PreconditionFailed, ProblemTypes.VersionMismatch,
-                "Version mismatch", $"The session is at version {view.Version}; If-Match named another.",
-                new Dictionary<string, object?> { ["currentVersion"] = view.Version });
+            return VersionMismatch(view.Version);
         }
 
         var decision = SessionDecider.Decide(command(now), view.State);
@@ -98,15 +97,23 @@ public sealed class SessionCommandPipeline(IDocumentSession session, TimeProvide
             // Another request appended first. If it carried the same key, this is its retry: answer as it was
             // answered. Otherwise the client must re-read the session.
             return (key is null ? null : await key.ReplayWinnerAsync(session.DocumentStore, now, ct))
-                   ?? Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.ConcurrencyConflict, "Concurrent change",
-                       $"Session {id} changed while this request was handled; nothing was appended. Fetch it and try again.");
+                   ?? ConcurrencyConflict(id);
         }
 
         http.Response.Headers.ETag = etag;
         return TypedResults.Ok(response);
     }
 
-    public static IResult Rejected(Rejection rejection)
+    public static ProblemHttpResult VersionMismatch(long current) =>
+        Problems.Create(StatusCodes.Status412PreconditionFailed, ProblemTypes.VersionMismatch,
+            "Version mismatch", $"The session is at version {current}; If-Match named another.",
+            new Dictionary<string, object?> { ["currentVersion"] = current });
+
+    public static ProblemHttpResult ConcurrencyConflict(Guid id) =>
+        Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.ConcurrencyConflict, "Concurrent change",
+            $"Session {id} changed while this request was handled; nothing was appended. Fetch it and try again.");
+
+    public static ProblemHttpResult Rejected(Rejection rejection)
     {
         var type = rejection.Code switch
         {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using EventApi.Api.Infrastructure;
 using EventApi.Projections.Statistics;
 using Marten;
@@ -20,11 +21,14 @@ public static class GetPlayerStatisticsEndpoint
         var statistics = await session.LoadAsync<PlayerStatistics>(player, ct);
         if (statistics is null)
         {
-            return Problems.Create(StatusCodes.Status404NotFound, ProblemTypes.PlayerNotFound, "Player not found",
-                $"No game of '{(player.Length > 40 ? player[..40] : player)}' has been projected yet.");
+            return PlayerNotFound(player);
         }
 
         var freshness = await FreshnessReader.ReadAsync(session.DocumentStore, PlayerStatisticsProjection.ProjectionName, ct);
         return TypedResults.Ok(new Fresh<PlayerStatistics>(statistics, freshness));
     }
+
+    public static ProblemHttpResult PlayerNotFound(string player) =>
+        Problems.Create(StatusCodes.Status404NotFound, ProblemTypes.PlayerNotFound, "Player not found",
+            $"No game of '{(player.Length > 40 ? player[..40] : player)}' has been projected yet.");
 }

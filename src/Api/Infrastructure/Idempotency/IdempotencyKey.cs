@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -71,12 +72,7 @@ public sealed class IdempotencyKey
     public IResult? Replay(IdempotencyRecord? record, DateTimeOffset now)
     {
         if (record is null || record.ExpiresAt <= now) return null;
-        if (!CryptographicOperations.FixedTimeEquals(record.RequestHash, _requestHash))
-        {
-            return Problems.Create(StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused,
-                "Idempotency key reused",
-                $"This {IdempotencyKeys.HeaderName} was first sent with a different request; use a new key for a new request.");
-        }
+        if (!CryptographicOperations.FixedTimeEquals(record.RequestHash, _requestHash)) return Reused();
 
         var body = new byte[record.SealedBody.Length];
         using (var aes = new AesGcm(DeriveKey(), record.Tag.Length))
@@ -86,6 +82,11 @@ public sealed class IdempotencyKey
 
         return new ReplayedResponse(record, body);
     }
+
+    /// <summary>The answer to a key first sent with another request.</summary>
+    public static ProblemHttpResult Reused() =>
+        Problems.Create(StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused, "Idempotency key reused",
+            $"This {IdempotencyKeys.HeaderName} was first sent with a different request; use a new key for a new request.");
 
     /// <summary><see cref="Replay"/> with this key's record, read from <paramref name="session"/>.</summary>
     public async Task<IResult?> ReplayAsync(IQuerySession session, DateTimeOffset now, CancellationToken ct) =>
