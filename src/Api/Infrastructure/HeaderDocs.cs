@@ -19,6 +19,13 @@ public sealed record HeaderDocs(IReadOnlyList<string> Request, IReadOnlyList<(in
         [Location] = "The new resource's URL: the session's, or the claim's.",
         [RetryAfter] = "Seconds to wait before trying again.",
     };
+
+    /// <summary>A request header's schema: Idempotency-Key's length and characters; the ETags' text.</summary>
+    public static Microsoft.OpenApi.OpenApiSchema Schema(string header) => header switch
+    {
+        IdempotencyKey => new() { Type = Microsoft.OpenApi.JsonSchemaType.String, MinLength = 1, MaxLength = 255, Pattern = "^[\\x21-\\x7E]+$" },
+        _ => new() { Type = Microsoft.OpenApi.JsonSchemaType.String },
+    };
 }
 
 public static class HeaderDocsExtensions

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -66,18 +67,35 @@ public sealed class ProblemSchemaConventions : IDocumentFilter
     public void Apply(OpenApiDocument document, DocumentFilterContext context)
     {
         if (document.Components?.Schemas is not { } schemas) return;
-        if (schemas.ContainsKey("ProblemDetails")) schemas["ProblemDetails"] = Problem(validation: false);
-        if (schemas.ContainsKey("HttpValidationProblemDetails")) schemas["HttpValidationProblemDetails"] = Problem(validation: true);
+        schemas["ProblemDetails"] = Problem();
+
+        // One schema for every problem: a validation problem is a problem with errors, and a client that catches
+        // problems must catch it too (generators make unrelated classes of two copies, and flatten an allOf into a third).
+        var operations = document.Paths?.Values.SelectMany(p => p.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>()) ?? [];
+        foreach (var media in operations.SelectMany(o => o.Responses?.Values ?? Enumerable.Empty<IOpenApiResponse>())
+                     .SelectMany(r => r.Content?.Values ?? Enumerable.Empty<IOpenApiMediaType>()).OfType<OpenApiMediaType>())
+        {
+            if (media.Schema is OpenApiSchemaReference { Reference.Id: "HttpValidationProblemDetails" })
+                media.Schema = new OpenApiSchemaReference("ProblemDetails", document);
+        }
+
+        schemas.Remove("HttpValidationProblemDetails");
     }
 
-    private static OpenApiSchema Problem(bool validation)
+    private static OpenApiSchema Problem()
     {
         var properties = new Dictionary<string, IOpenApiSchema>
         {
             ["type"] = Text("The problem's stable type, a URN such as urn:eventapi:problem:session-not-found. Branch on this."),
             ["title"] = Text("A short summary of the problem type."),
             ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "The HTTP status." },
-            ["detail"] = Text("What went wrong with this request, in a sentence."),
+            ["detail"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Description = "What went wrong with this request, in a sentence.",
+                // Kiota makes it the message of the exception it throws for a problem.
+                Extensions = new Dictionary<string, IOpenApiExtension> { ["x-ms-primary-error-message"] = new JsonNodeExtension(JsonValue.Create(true)) },
+            },
             ["instance"] = Text("The request's path."),
             ["traceId"] = Text("The request's trace id, to find it in the server's logs."),
             ["errors"] = new OpenApiSchema
@@ -93,28 +111,25 @@ public sealed class ProblemSchemaConventions : IDocumentFilter
             },
             ["currentVersion"] = new OpenApiSchema
             {
-                Type = JsonSchemaType.Integer, Format = "int64", Minimum = "1",
+                Type = JsonSchemaType.Integer | JsonSchemaType.Null, Format = "int64", Minimum = "1",
                 Description = "version-mismatch, version-out-of-range: the session's current stream version.",
             },
-            ["claimId"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid", Description = "claim-rejected: the recorded claim." },
+            ["claimId"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null, Format = "uuid", Description = "claim-rejected: the recorded claim." },
             ["reason"] = new OpenApiSchema
             {
-                Type = JsonSchemaType.String,
+                Type = JsonSchemaType.String | JsonSchemaType.Null,
                 Enum = [.. new[] { "move-changes-nothing", "game-already-over", "score-mismatch" }.Select(r => (System.Text.Json.Nodes.JsonNode)r)],
                 Description = "claim-rejected: why the replay refuted the claim.",
             },
             ["replayedScore"] = new OpenApiSchema
             {
-                Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0", Description = "claim-rejected: the score the replay reached.",
+                Type = JsonSchemaType.Integer | JsonSchemaType.Null, Format = "int32", Minimum = "0", Description = "claim-rejected: the score the replay reached.",
             },
         };
         return new OpenApiSchema
         {
             Type = JsonSchemaType.Object,
-            // A 400 that lists validation problems is also the answer to a body that is no JSON at all, which has no errors.
-            Description = validation
-                ? "An RFC 9457 problem: validation-failed, with the failing fields in errors, or malformed-request."
-                : "An RFC 9457 problem. Its type is stable; the extensions below appear with the types they name.",
+            Description = "An RFC 9457 problem. Its type is stable; the extensions below appear with the types they name (null or absent otherwise).",
             Properties = properties,
             Required = new HashSet<string> { "type", "title", "status", "detail", "instance", "traceId" },
         };

@@ -91,6 +91,7 @@ public static class OpenApiSetup
                 : [];
 
             var path = context.ApiDescription.RelativePath ?? "";
+            ListWhatEveryRouteCanAnswer(responses, path, context);
             foreach (var (code, response) in responses)
             {
                 if (!int.TryParse(code, out var status) || status < 400 || response.Content is null) continue;
@@ -130,7 +131,7 @@ public static class OpenApiSetup
                     In = ParameterLocation.Header,
                     Required = false,
                     Description = HeaderDocs.Descriptions[header],
-                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    Schema = HeaderDocs.Schema(header),
                 });
             }
 
@@ -147,6 +148,26 @@ public static class OpenApiSetup
             }
         }
 
+        /// <summary>
+        /// Answers that do not depend on the endpoint: every request whose declared body is over the limit is a 413 (the
+        /// body limit middleware sees every request), and a path parameter holding dot segments or encoded slashes can
+        /// make the path name no route at all (404).
+        /// </summary>
+        private static void ListWhatEveryRouteCanAnswer(OpenApiResponses responses, string path, OperationFilterContext context)
+        {
+            if (!responses.ContainsKey("413")) responses["413"] = ProblemResponse("Content Too Large", context);
+            if (path.Contains('{', StringComparison.Ordinal) && !responses.ContainsKey("404")) responses["404"] = ProblemResponse("Not Found", context);
+        }
+
+        private static OpenApiResponse ProblemResponse(string description, OperationFilterContext context) => new()
+        {
+            Description = description,
+            Content = new Dictionary<string, IOpenApiMediaType>
+            {
+                ["application/problem+json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference("ProblemDetails", context.Document) },
+            },
+        };
+
         /// <summary>The problem type an admin operation's <paramref name="status"/> stands for in its example.</summary>
         private static string AdminExampleType(int status, string path) => status switch
         {
@@ -158,7 +179,7 @@ public static class OpenApiSetup
             406 => ProblemTypes.NotAcceptable,
             409 => ProblemTypes.RebuildInProgress,
             500 => ProblemTypes.RebuildFailed,
-            _ => ProblemTypes.DatabaseUnavailable,
+            _ => ProblemTypes.ForStatus(status),
         };
 
         /// <summary>The problem type an operation's <paramref name="status"/> stands for in its example.</summary>
@@ -228,7 +249,8 @@ public static class OpenApiSetup
         public void Apply(OpenApiDocument document, DocumentFilterContext context)
         {
             RemoveUnusedSchemas(document);
-            document.Servers = [new OpenApiServer { Url = "http://127.0.0.1:5080", Description = "The API as the README's run command starts it." }];
+            // Relative: the server that serves the document (a generated client takes its base address from its caller).
+            document.Servers = [new OpenApiServer { Url = "/", Description = "The server this document is served from." }];
             document.Tags = new HashSet<OpenApiTag>
             {
                 new() { Name = "Sessions", Description = "Start sessions of 2048, play moves, read their state and their event streams." },

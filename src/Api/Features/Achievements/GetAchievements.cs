@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using EventApi.Api.Infrastructure;
 using Marten;
 
 namespace EventApi.Api.Features.Achievements;
@@ -26,7 +28,7 @@ public static class GetAchievementsEndpoint
     /// <param name="player">The player.</param>
     /// <param name="session">Marten.</param>
     /// <param name="ct">The request's cancellation.</param>
-    public static async Task<IResult> Handle(string player, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Handle([Length(1, InputRules.MaxPlayerLength)] string player, IQuerySession session, CancellationToken ct)
     {
         var achievements = await session.Query<Achievement>().Where(a => a.Player == player).OrderBy(a => a.Tile).ToListAsync(ct);
         return TypedResults.Ok(new AchievementsResponse { Player = player, Achievements = achievements });

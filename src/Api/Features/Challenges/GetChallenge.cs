@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using EventApi.Api.Infrastructure;
 
@@ -26,7 +27,7 @@ public static class GetChallengeEndpoint
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-    public static IResult Handle(string day, DailyChallenges challenges)
+    public static IResult Handle([RegularExpression(Days.Pattern)] string day, DailyChallenges challenges)
     {
         if (!Days.TryParse(day, out var date))
             return Problems.InvalidDate(day);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using EventApi.Api.Infrastructure;
 using Marten;
 
@@ -14,7 +15,7 @@ public static class GetLeaderboardEndpoint
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-    public static Task<IResult> Handle(IQuerySession session, int? limit, CancellationToken ct) =>
+    public static Task<IResult> Handle(IQuerySession session, [Range(1, Leaderboard.MaxLimit)] int? limit, CancellationToken ct) =>
         Leaderboard.TopAsync(session, limit, null, ct);
 }
 
@@ -29,7 +30,7 @@ public static class GetDailyLeaderboardEndpoint
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-    public static Task<IResult> Handle(string day, IQuerySession session, int? limit, CancellationToken ct) =>
+    public static Task<IResult> Handle([RegularExpression(Days.Pattern)] string day, IQuerySession session, [Range(1, Leaderboard.MaxLimit)] int? limit, CancellationToken ct) =>
         Days.TryParse(day, out var date)
             ? Leaderboard.TopAsync(session, limit, date, ct)
             : Task.FromResult<IResult>(Problems.InvalidDate(day));

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using EventApi.Api.Infrastructure;
 using EventApi.Projections.Sessions;
@@ -23,7 +24,7 @@ public static class ReplaySessionEndpoint
     /// <param name="at">The moment to see the session at (ISO-8601, with an offset).</param>
     /// <param name="session">Marten.</param>
     /// <param name="ct">The request's cancellation.</param>
-    public static async Task<IResult> Handle(Guid id, long? version, DateTimeOffset? at, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Handle(Guid id, [Range(1, long.MaxValue)] long? version, DateTimeOffset? at, IQuerySession session, CancellationToken ct)
     {
         if (version is null == at is null)
         {

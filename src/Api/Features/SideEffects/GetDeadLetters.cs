@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using EventApi.Api.Infrastructure;
 using FluentValidation;
 using Marten;
@@ -172,7 +173,7 @@ public static class GetDeadLettersEndpoint
     /// <param name="limit">How many to list, 1 to 1000 (100 by default).</param>
     /// <param name="session">Marten.</param>
     /// <param name="ct">The request's cancellation.</param>
-    public static async Task<IResult> Handle([AsParameters] DeadLetterQuery query, int? limit, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Handle([AsParameters] DeadLetterQuery query, [Range(1, MaxLimit)] int? limit, IQuerySession session, CancellationToken ct)
     {
         var take = limit ?? DefaultLimit;
         if (take is < 1 or > MaxLimit) return Problems.LimitOutOfRange(MaxLimit);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using EventApi.Api.Infrastructure;
 using EventApi.Projections.Statistics;
 using Marten;
@@ -15,7 +16,7 @@ public static class GetDailyStatisticsEndpoint
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-    public static async Task<IResult> Handle(string day, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Handle([RegularExpression(Days.Pattern)] string day, IQuerySession session, CancellationToken ct)
     {
         if (!Days.TryParse(day, out _))
             return Problems.InvalidDate(day);

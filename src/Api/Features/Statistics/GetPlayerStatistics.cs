@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using EventApi.Api.Infrastructure;
 using EventApi.Projections.Statistics;
@@ -16,7 +17,7 @@ public static class GetPlayerStatisticsEndpoint
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-    public static async Task<IResult> Handle(string player, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Handle([Length(1, InputRules.MaxPlayerLength)] string player, IQuerySession session, CancellationToken ct)
     {
         var statistics = await session.LoadAsync<PlayerStatistics>(player, ct);
         if (statistics is null)
