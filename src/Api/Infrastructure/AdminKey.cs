@@ -1,9 +1,9 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace EventApi.Api.Infrastructure;

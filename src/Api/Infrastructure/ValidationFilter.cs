@@ -1,6 +1,6 @@
+using FluentValidation;
 using FluentValidation.Results;
 using Microsoft.AspNetCore.Http.HttpResults;
-using FluentValidation;
 
 namespace EventApi.Api.Infrastructure;
 

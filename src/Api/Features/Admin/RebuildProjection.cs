@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using EventApi.Api.Features.Sessions;
 using EventApi.Api.Infrastructure;
 using EventApi.Api.Infrastructure.Daemon;
@@ -6,6 +5,7 @@ using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

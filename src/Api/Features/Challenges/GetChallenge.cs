@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.AspNetCore.Http.HttpResults;
 using EventApi.Api.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EventApi.Api.Features.Challenges;
 

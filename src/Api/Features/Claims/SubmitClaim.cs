@@ -1,10 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using EventApi.Api.Features.Challenges;
-using EventApi.Domain.Game;
 using EventApi.Api.Infrastructure;
 using EventApi.Api.Infrastructure.Idempotency;
 using EventApi.Api.Infrastructure.RateLimiting;
 using EventApi.Domain.Claims;
+using EventApi.Domain.Game;
 using EventApi.Projections.Claims;
 using FluentValidation;
 using Marten;

@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.AspNetCore.Http.HttpResults;
 using EventApi.Api.Infrastructure;
 using EventApi.Projections.Sessions;
 using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EventApi.Api.Features.Sessions;
 

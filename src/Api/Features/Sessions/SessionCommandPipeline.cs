@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using EventApi.Api.Infrastructure;
 using EventApi.Api.Infrastructure.Idempotency;
 using EventApi.Api.Infrastructure.RateLimiting;
@@ -6,6 +5,7 @@ using EventApi.Domain.Sessions;
 using EventApi.Projections.Sessions;
 using JasperFx;
 using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EventApi.Api.Features.Sessions;
 
