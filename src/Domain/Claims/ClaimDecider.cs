@@ -2,17 +2,6 @@ using EventApi.Domain.Game;
 
 namespace EventApi.Domain.Claims;
 
-/// <summary>Submit a game played offline. <paramref name="ChallengeDay"/>: the seed is the challenge of the day the
-/// claim is submitted on.</summary>
-public sealed record SubmitClaim(
-    Guid ClaimId,
-    string Player,
-    uint Seed,
-    IReadOnlyList<Direction> Moves,
-    int ClaimedScore,
-    DateOnly? ChallengeDay,
-    DateTimeOffset At);
-
 /// <summary>A recorded claim: what was claimed, the verdict, and the game where the replay stopped.</summary>
 public sealed record ClaimState
 {

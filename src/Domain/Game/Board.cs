@@ -28,13 +28,9 @@ public struct Board : IEquatable<Board>
     /// <summary>The tile value at column <paramref name="x"/>, row <paramref name="y"/> (0 when empty).</summary>
     public readonly int this[int x, int y] => Value(_cells[y * Size + x]);
 
-    internal readonly byte Exponent(int index) => _cells[index];
-
     /// <summary>The sixteen exponents, y * 4 + x, for the rules' hot loops.</summary>
     [UnscopedRef]
     internal Span<byte> Exponents => _cells;
-
-    internal void SetExponent(int index, byte exponent) => _cells[index] = exponent;
 
     public void Place(Tile tile) => _cells[tile.Y * Size + tile.X] = ToExponent(tile.Value);
 
