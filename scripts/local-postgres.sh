@@ -79,7 +79,7 @@ start() {
   port="$(free_port "$(cat "$port_file" 2>/dev/null || echo 0)")"
   echo "$port" > "$port_file"
   # Fast and throwaway: durability off (this cluster only ever holds development and test data). lz4 for the values
-  # PostgreSQL compresses, as the README recommends for any server.
+  # PostgreSQL compresses, as docs/operations.md recommends for any server.
   as_owner "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c default_toast_compression=lz4" >/dev/null
   connection_string

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuilds the forwarding packages in packages/local from their .nuspec files (see README, "The local package folder").
+# Rebuilds the forwarding packages in packages/local from their .nuspec files (see docs/operations.md, "The local package folder").
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../packages/local" && pwd)"
 work="$(mktemp -d)"

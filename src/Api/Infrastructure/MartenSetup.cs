@@ -80,7 +80,7 @@ public static class MartenSetup
         // database server's now() instead.
         options.Events.StreamIdentity = StreamIdentity.AsGuid;
         // The original DistributedLock.Postgres (behind the forwarding package) needs transaction-scoped
-        // advisory locks for the async daemon to take its locks (README, "The local package folder").
+        // advisory locks for the async daemon to take its locks (docs/operations.md, "The local package folder").
         options.Events.UseAdvisoryLockTransaction = true;
         // The node running a shard records its status and failure in the progression table on every change,
         // so any node can report it (GET /admin/projections, /health/ready).

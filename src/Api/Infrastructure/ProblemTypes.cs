@@ -4,7 +4,7 @@ namespace EventApi.Api.Infrastructure;
 
 /// <summary>
 /// The stable <c>type</c> of every problem the API answers with (RFC 9457). Clients branch on these, never on
-/// titles or details. They are URNs: stable names, not pages to fetch; the README lists them.
+/// titles or details. They are URNs: stable names, not pages to fetch; docs/api.md lists them.
 /// </summary>
 public static class ProblemTypes
 {

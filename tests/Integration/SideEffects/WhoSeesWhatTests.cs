@@ -6,7 +6,7 @@ using EventApi.Integration.Infrastructure;
 
 namespace EventApi.Integration.SideEffects;
 
-/// <summary>The table in docs/security.md, column by column: what the public, a session's owner and an admin see of a
+/// <summary>The README's table of who sees what, column by column: what the public, a session's owner and an admin see of a
 /// session's private data (its callback URL, token and webhook secret).</summary>
 public sealed class WhoSeesWhatTests(SideEffectsApiFactory api) : SideEffectsTest(api)
 {

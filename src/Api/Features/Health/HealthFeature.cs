@@ -65,7 +65,7 @@ public static class HealthFeature
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
-        // Probes for orchestrators, outside the API's OpenAPI contract (README, "Health").
+        // Probes for orchestrators, outside the API's OpenAPI contract (docs/operations.md, "Health").
         routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = Write });
         routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = Write });
         return routes;

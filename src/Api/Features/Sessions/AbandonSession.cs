@@ -9,7 +9,7 @@ public static class AbandonSessionEndpoint
         routes.MapPost("/sessions/{id:guid}/abandon", Handle)
             .WithName("abandonSession")
             .WithSummary("Abandon a session")
-            .WithDescription("Ends an active session and reveals its seed. Honours If-Match like moves do.")
+            .WithDescription("Ends an active session and reveals what it drew from: its secret (a sealed session) or its seed. Honours If-Match like moves do.")
             .DocumentHeaders([HeaderDocs.IfMatch], (200, HeaderDocs.ETag))
             .Produces<SessionResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)

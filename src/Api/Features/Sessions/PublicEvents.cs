@@ -4,7 +4,7 @@ using EventApi.Domain.Sessions;
 namespace EventApi.Api.Features.Sessions;
 
 /// <summary>
-/// A session's events as anyone may see them (docs/security.md has the table of who sees what). The session's owner
+/// A session's events as anyone may see them (the README has the table of who sees what). The session's owner
 /// gave the callback URL, and it may hold credentials: it is never shown. A sealed session's secret is shown once the
 /// session has ended, never before. Every public reader of events (<c>/events</c>, and any later live channel) goes
 /// through <see cref="Data"/>.
