@@ -7,7 +7,6 @@ using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace EventApi.Api.Features.Admin;
 
@@ -178,19 +177,12 @@ public static class RebuildProjectionEndpoint
     private static async Task<long> CountEventsAsync(IDocumentStore store, StoreOptions options, IReadOnlyCollection<Type> types,
         long mark, CancellationToken ct)
     {
-        if (mark == 0) return 0;
+        if (types.Count == 0) return await EventStoreTables.CountEventsAsync(store, mark, null, ct);
+
         // The daemon also feeds the rows stored under an earlier version's name, which the store upcasts.
         var names = ((IReadOnlyStoreOptions)options).Events.AllKnownEventTypes().Where(t => types.Contains(t.EventType)).Select(t => t.EventTypeName)
             .Concat(SessionsFeature.FirstVersionNames.Where(upcast => types.Contains(upcast.Key)).Select(upcast => upcast.Value))
             .ToArray();
-
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(
-            $"select count(*) from {options.Events.DatabaseSchemaName}.mt_events where seq_id <= @mark and is_archived = false" +
-            (types.Count == 0 ? "" : " and type = any(@types)"), connection);
-        command.Parameters.AddWithValue("mark", mark);
-        if (types.Count > 0) command.Parameters.AddWithValue("types", names);
-        return (long)(await command.ExecuteScalarAsync(ct))!;
+        return await EventStoreTables.CountEventsAsync(store, mark, names, ct);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EventApi.Api.Infrastructure;
+using EventApi.Api.Infrastructure.Daemon;
 using Marten;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -42,11 +43,9 @@ public sealed class DatabaseReadyCheck(IDocumentStore store) : IHealthCheck
 
     private static string[] ExpectedTables(IDocumentStore store)
     {
-        var events = store.Options.Events.DatabaseSchemaName;
         return store.Options.AllKnownDocumentTypes()
             .Select(m => m.TableName.QualifiedName)
-            .Append($"{events}.mt_events")
-            .Append($"{events}.mt_streams")
+            .Concat(EventStoreTables.Names((StoreOptions)store.Options))
             .Distinct()
             .ToArray();
     }

@@ -3,7 +3,6 @@ using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
-using Npgsql;
 
 namespace EventApi.Api.Infrastructure.Daemon;
 
@@ -199,23 +198,8 @@ public sealed class DaemonMonitor(IDocumentStore store, StoreOptions options, IP
     }
 
     /// <summary>For each lagging sequence, the age of the next event after it (up to the high-water mark).</summary>
-    private async Task<Dictionary<long, double>> LagSecondsAsync(long[] behind, long highWaterMark, CancellationToken ct)
-    {
-        var ages = new Dictionary<long, double>();
-        if (behind.Length == 0) return ages;
-
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(
-            "select s.seq, greatest(0, extract(epoch from clock_timestamp() - e.timestamp))::float8 from unnest(@seqs) as s(seq) " +
-            $"cross join lateral (select timestamp from {options.Events.DatabaseSchemaName}.mt_events " +
-            "where seq_id > s.seq and seq_id <= @hwm order by seq_id limit 1) e", connection);
-        command.Parameters.AddWithValue("seqs", behind);
-        command.Parameters.AddWithValue("hwm", highWaterMark);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) ages[reader.GetInt64(0)] = Math.Round(reader.GetDouble(1), 3);
-        return ages;
-    }
+    private Task<Dictionary<long, double>> LagSecondsAsync(long[] behind, long highWaterMark, CancellationToken ct) =>
+        EventStoreTables.AgeOfNextEventAsync(store, behind, highWaterMark, ct);
 
     /// <summary>
     /// The events each shard skipped. Marten writes a dead letter for every document an event fails to update, so one
