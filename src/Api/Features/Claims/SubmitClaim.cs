@@ -84,9 +84,9 @@ public static class SubmitClaimEndpoint
         DailyChallenges challenges,
         CancellationToken ct)
     {
-        if (idempotency.TryRead(http.Request, Scope, request, out var key) is { } badKey) return badKey;
         var now = clock.GetUtcNow();
-        if (key is not null && await key.ReplayAsync(session, now, ct) is { } replay) return replay;
+        var (key, answer) = await idempotency.BeginAsync(http.Request, Scope, request, session, now, ct);
+        if (answer is not null) return answer;
 
         var id = Guid.CreateVersion7(now);
         var seed = (uint)request.Seed!.Value;

@@ -23,5 +23,5 @@ public static class AbandonSessionEndpoint
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     public static Task<IResult> Handle(Guid id, HttpContext http, SessionCommandPipeline pipeline, CancellationToken ct) =>
-        pipeline.Execute<object>(http, id, null, at => new AbandonSession(at), ct);
+        pipeline.Execute<object>(http, id, "abandon", null, at => new AbandonSession(at), ct);
 }

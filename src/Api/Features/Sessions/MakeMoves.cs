@@ -51,6 +51,6 @@ public static class MakeMovesEndpoint
         SessionCommandPipeline pipeline, CancellationToken ct)
     {
         var moves = InputRules.ToDirections(request.Moves!);
-        return pipeline.Execute(http, id, request, at => new MakeMoves(moves, at), ct);
+        return pipeline.Execute(http, id, "moves", request, at => new MakeMoves(moves, at), ct);
     }
 }

@@ -19,10 +19,11 @@ public sealed class SessionCommandPipeline(IDocumentSession session, TimeProvide
 {
     /// <param name="http">The request: its bearer token, If-Match and Idempotency-Key are read here.</param>
     /// <param name="id">The session.</param>
+    /// <param name="name">The command's name in its route (moves, abandon): with the session, its idempotency scope.</param>
     /// <param name="body">The request body to hash for idempotency (null: the endpoint takes no key).</param>
     /// <param name="command">The command, given the time of the request.</param>
     /// <param name="ct">The request's cancellation.</param>
-    public async Task<IResult> Execute<TBody>(HttpContext http, Guid id, TBody? body,
+    public async Task<IResult> Execute<TBody>(HttpContext http, Guid id, string name, TBody? body,
         Func<DateTimeOffset, SessionCommand> command, CancellationToken ct)
         where TBody : class
     {
@@ -41,7 +42,7 @@ public sealed class SessionCommandPipeline(IDocumentSession session, TimeProvide
 
         IdempotencyKey? key = null;
         // The scope names the session by its id, so a key means the same whatever the casing of the URL.
-        var scope = $"POST /sessions/{id:D}/{http.Request.Path.Value?.Split('/')[^1]}";
+        var scope = $"POST /sessions/{id:D}/{name}";
         if (body is not null && idempotency.TryRead(http.Request, scope, body, out key) is { } badKey)
             return badKey;
 

@@ -35,6 +35,18 @@ public sealed class IdempotencyKeys(IOptions<IdempotencyOptions> options, IOptio
         key = new IdempotencyKey(scope, value, body, options.Value.Retention, json.Value.SerializerOptions);
         return null;
     }
+
+    /// <summary>
+    /// How a command that starts a stream begins: it reads the key (a malformed one is answered with a 400) and, when
+    /// the key's record is live, answers as the first request was answered (a key reused with another body, 422).
+    /// A null answer: go on, and record the response under the key (null when the request sent none).
+    /// </summary>
+    public async Task<(IdempotencyKey? Key, IResult? Answer)> BeginAsync<TBody>(HttpRequest request, string scope, TBody body,
+        IQuerySession session, DateTimeOffset now, CancellationToken ct)
+    {
+        if (TryRead(request, scope, body, out var key) is { } malformed) return (null, malformed);
+        return (key, key is null ? null : await key.ReplayAsync(session, now, ct));
+    }
 }
 
 /// <summary>A client's Idempotency-Key, scoped to the endpoint and resource it was sent to, with the hash of the
