@@ -7,19 +7,6 @@ using EventApi.Api.Features.Sessions;
 
 namespace EventApi.Integration.Infrastructure;
 
-/// <summary>A problem details body as clients read it.</summary>
-public sealed record Problem(
-    string Type,
-    string Title,
-    int Status,
-    string? Detail,
-    int? MoveIndex,
-    long? CurrentVersion,
-    Dictionary<string, string[]>? Errors,
-    Guid? ClaimId = null,
-    string? Reason = null,
-    int? ReplayedScore = null);
-
 /// <summary>Talks to the sessions API the way a REST client does: JSON over HTTP, nothing else.</summary>
 public static class SessionsClient
 {

@@ -152,22 +152,6 @@ public static class SideEffectsTesting
         return seen;
     }
 
-    public static async Task<JsonElement> GetAdminJsonAsync(this HttpClient client, string path, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        using var response = await client.SendAdminAsync(HttpMethod.Get, path);
-        var body = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(expected, body);
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
-    public static async Task<JsonElement> SendAdminJsonAsync(this HttpClient client, HttpMethod method, string path, HttpStatusCode expected)
-    {
-        using var response = await client.SendAdminAsync(method, path);
-        var body = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(expected, body);
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
     public static async Task<JsonElement> AchievementsAsync(this HttpClient client, string player)
     {
         using var response = await client.GetAsync($"/players/{player}/achievements");
