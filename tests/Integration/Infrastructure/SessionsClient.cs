@@ -54,6 +54,14 @@ public static class SessionsClient
         return await client.SendAsync(request);
     }
 
+    /// <summary>Abandons the session, asserts it answers 200, and returns the session as it ended.</summary>
+    public static async Task<SessionResponse> AbandonOkAsync(this HttpClient client, Guid id, string token)
+    {
+        using var response = await client.AbandonAsync(id, token);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<SessionResponse>(Json))!;
+    }
+
     public static async Task<SessionResponse> GetSessionAsync(this HttpClient client, Guid id)
     {
         using var response = await client.GetAsync($"/sessions/{id}");
