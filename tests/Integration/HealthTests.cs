@@ -31,7 +31,7 @@ public sealed class HealthTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task ready_reports_the_projections_healthy_once_every_async_shard_runs_caught_up()
     {
-        await Client.PlayAsync("alice", 12345, moves: 3);
+        await Client.SessionWithMovesAsync("alice", 12345, moves: 3);
         await Api.WaitForProjectionsAsync();
 
         using var response = await Client.GetAsync("/health/ready");

@@ -16,7 +16,7 @@ public sealed class ClaimProjectionTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task once_the_daemon_caught_up_stats_count_both_verdicts_and_the_leaderboard_lists_the_verified_claim()
     {
-        var game = OfflineGame.UntilOver(777, randomSeed: 1);
+        var game = Scenarios.FinishedOfflineGame(777, randomSeed: 1);
         var verified = await Client.ClaimVerifiedAsync(game, "dora");
         using (var rejected = await Client.ClaimAsync(game.Seed, game.Moves, game.Game.Score + 4, "eve"))
             rejected.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
@@ -44,7 +44,7 @@ public sealed class ClaimProjectionTests(ApiFactory api) : ApiTest(api)
     {
         var today = DailyChallenge.DayOf(DateTimeOffset.UtcNow);
         var seed = DailyChallenge.SeedFor(today, Encoding.UTF8.GetBytes(ApiFactory.ChallengeSecret));
-        var game = OfflineGame.UntilOver(seed, randomSeed: 2);
+        var game = Scenarios.FinishedOfflineGame(seed, randomSeed: 2);
 
         var claim = await Client.ClaimVerifiedAsync(game);
 

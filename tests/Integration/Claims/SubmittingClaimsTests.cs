@@ -18,7 +18,7 @@ public sealed class SubmittingClaimsTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task a_verified_claim_is_201_with_the_replayed_game_and_get_shows_it()
     {
-        var game = OfflineGame.UntilOver(20261122, randomSeed: 7);
+        var game = Scenarios.FinishedOfflineGame(20261122, randomSeed: 7);
 
         using var response = await Client.ClaimAsync(game.Seed, game.Moves, game.Game.Score, "carol");
 
@@ -57,7 +57,7 @@ public sealed class SubmittingClaimsTests(ApiFactory api) : ApiTest(api)
     [MemberData(nameof(Tamperings))]
     public async Task a_tampered_claim_is_a_422_naming_the_move_and_the_reason_and_is_still_recorded(string tampering)
     {
-        var game = OfflineGame.UntilOver(4242, randomSeed: 11);
+        var game = Scenarios.FinishedOfflineGame(4242, randomSeed: 11);
         var (moves, claimedScore, expectedIndex, expectedReason) = Tamper(game, tampering);
 
         using var response = await Client.ClaimAsync(game.Seed, moves, claimedScore);
@@ -86,7 +86,7 @@ public sealed class SubmittingClaimsTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task a_score_mismatch_names_no_move_and_says_so_with_a_null_move_index()
     {
-        var game = OfflineGame.UntilOver(99, randomSeed: 3);
+        var game = Scenarios.FinishedOfflineGame(99, randomSeed: 3);
 
         using var response = await Client.ClaimAsync(game.Seed, game.Moves, game.Game.Score + 4);
 
@@ -100,7 +100,7 @@ public sealed class SubmittingClaimsTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task a_claim_of_100000_moves_is_accepted_and_rejected_at_the_first_move_after_the_game_is_over()
     {
-        var game = OfflineGame.UntilOver(31337, randomSeed: 5);
+        var game = Scenarios.FinishedOfflineGame(31337, randomSeed: 5);
         var moves = game.Moves.Concat(Enumerable.Repeat("left", SubmitClaimRequest.MaxMoves - game.Moves.Count)).ToArray();
         using var request = ClaimsClient.ClaimRequest(new { player = "alice", seed = game.Seed, moves, claimedScore = game.Game.Score });
         request.Content!.Headers.ContentLength.ShouldNotBeNull().ShouldBeGreaterThan(HostSetup.DefaultMaxRequestBodyBytes);
@@ -122,7 +122,7 @@ public sealed class SubmittingClaimsTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task retrying_a_claim_with_the_same_key_returns_the_first_answer_and_records_one_claim()
     {
-        var game = OfflineGame.UntilOver(5, randomSeed: 5);
+        var game = Scenarios.FinishedOfflineGame(5, randomSeed: 5);
         var key = Guid.NewGuid().ToString();
 
         using var first = await Client.ClaimAsync(game.Seed, game.Moves, game.Game.Score, idempotencyKey: key);
@@ -143,7 +143,7 @@ public sealed class SubmittingClaimsTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task retrying_a_rejected_claim_with_the_same_key_returns_the_same_rejection_and_records_one_claim()
     {
-        var game = OfflineGame.UntilOver(6, randomSeed: 6);
+        var game = Scenarios.FinishedOfflineGame(6, randomSeed: 6);
         var key = Guid.NewGuid().ToString();
 
         using var first = await Client.ClaimAsync(game.Seed, game.Moves, game.Game.Score + 4, idempotencyKey: key);
@@ -195,7 +195,7 @@ public sealed class SubmittingClaimsTests(ApiFactory api) : ApiTest(api)
                         return !Engine.TryMove(ref probe, d!.Value, [], out _);
                     });
                     if (noOp is { } direction)
-                        return ([.. moves[..i], OfflineGame.Names[(int)direction], .. moves[i..]], game.Game.Score, i, ClaimVerifier.MoveChangesNothing);
+                        return ([.. moves[..i], Moves.NameOf(direction), .. moves[i..]], game.Game.Score, i, ClaimVerifier.MoveChangesNothing);
                     Engine.TryMove(ref state, directions[i], [], out _).ShouldBeTrue();
                 }
             }
@@ -210,7 +210,7 @@ public sealed class SubmittingClaimsTests(ApiFactory api) : ApiTest(api)
                     var probe = state;
                     return d != directions[changed] && Engine.TryMove(ref probe, d, [], out _);
                 });
-                moves[changed] = OfflineGame.Names[(int)other];
+                moves[changed] = Moves.NameOf(other);
                 var verdict = ClaimVerifier.Verify(game.Seed, [.. moves.Select(m => InputRules.Directions[m])], game.Game.Score);
                 verdict.IsVerified.ShouldBeFalse("precondition: the changed game does not end with the same score");
                 (verdict.MoveIndex ?? int.MaxValue).ShouldBeGreaterThan(changed);

@@ -18,7 +18,7 @@ public sealed class OperatingTheDaemonTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task async_projections_advance_under_hot_cold_with_transaction_scoped_advisory_locks()
     {
-        var (_, moves) = await Client.PlayAsync("alice", 12345, moves: 6);
+        var (_, moves) = await Client.SessionWithMovesAsync("alice", 12345, moves: 6);
 
         await Api.WaitForProjectionsAsync();
 
@@ -31,8 +31,8 @@ public sealed class OperatingTheDaemonTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task admin_projections_lists_every_async_shard_caught_up_and_running_after_some_games()
     {
-        await Client.PlayAsync("alice", 12345, moves: 5);
-        await Client.PlayAsync("bob", 777, moves: 3, abandon: false);
+        await Client.SessionWithMovesAsync("alice", 12345, moves: 5);
+        await Client.SessionWithMovesAsync("bob", 777, moves: 3, abandon: false);
         await Api.WaitForProjectionsAsync();
         var lastSequence = await LastSequenceAsync();
 
@@ -66,9 +66,9 @@ public sealed class OperatingTheDaemonTests(ApiFactory api) : ApiTest(api)
     [InlineData("session-timeline", new[] { "session_started_v2", "tiles_moved" })]
     public async Task rebuilding_a_projection_through_http_leaves_its_documents_byte_for_byte_as_they_were(string projection, string[]? declaredTypes)
     {
-        await Client.PlayAsync("alice", 12345, moves: 8);
-        await Client.PlayAsync("bob", 777, moves: 4);
-        await Client.PlayAsync("alice", 4242, moves: 2, abandon: false);
+        await Client.SessionWithMovesAsync("alice", 12345, moves: 8);
+        await Client.SessionWithMovesAsync("bob", 777, moves: 4);
+        await Client.SessionWithMovesAsync("alice", 4242, moves: 2, abandon: false);
         await Api.WaitForProjectionsAsync();
         var before = await DocumentsOfAsync(projection);
         before.ShouldNotBeEmpty();
@@ -87,7 +87,7 @@ public sealed class OperatingTheDaemonTests(ApiFactory api) : ApiTest(api)
         rebuilt.GetProperty("durationSeconds").GetDouble().ShouldBe((finishedAt - startedAt).TotalSeconds, 0.001);
 
         // The rebuilt shard runs again: it takes the next game like every other shard.
-        await Client.PlayAsync("carol", 99, moves: 3);
+        await Client.SessionWithMovesAsync("carol", 99, moves: 3);
         await Api.WaitForProjectionsAsync();
         var shard = await Client.GetShardAsync($"{projection}:All");
         shard.GetProperty("status").GetString().ShouldBe("running");
@@ -107,9 +107,9 @@ public sealed class OperatingTheDaemonTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task an_event_that_makes_a_projection_throw_is_dead_lettered_and_the_projection_advances_past_it()
     {
-        var (first, _) = await Client.PlayAsync("alice", 12345, moves: 4, abandon: false);
+        var (first, _) = await Client.SessionWithMovesAsync("alice", 12345, moves: 4, abandon: false);
         var bogus = await Api.AppendBogusGameOverAsync(first);
-        var (_, moves) = await Client.PlayAsync("bob", 777, moves: 3);
+        var (_, moves) = await Client.SessionWithMovesAsync("bob", 777, moves: 3);
 
         await Api.WaitForProjectionsAsync();
 

@@ -30,9 +30,9 @@ public sealed class PauseOnApplyErrorTests(PauseOnApplyErrorApiFactory api) : Ap
     [Fact]
     public async Task an_event_that_makes_a_projection_throw_pauses_its_shard_with_the_error_and_degrades_readiness()
     {
-        var (first, _) = await Client.PlayAsync("alice", 12345, moves: 4, abandon: false);
+        var (first, _) = await Client.SessionWithMovesAsync("alice", 12345, moves: 4, abandon: false);
         var bogus = await Api.AppendBogusGameOverAsync(first);
-        await Client.PlayAsync("bob", 777, moves: 2);
+        await Client.SessionWithMovesAsync("bob", 777, moves: 2);
 
         var shard = await WaitUntilPausedAsync(Shard);
 
@@ -58,7 +58,7 @@ public sealed class PauseOnApplyErrorTests(PauseOnApplyErrorApiFactory api) : Ap
     [Fact]
     public async Task a_rebuild_that_meets_an_event_that_makes_the_projection_throw_is_a_500_problem_and_the_shard_pauses_on_it()
     {
-        var (first, _) = await Client.PlayAsync("alice", 12345, moves: 4, abandon: false);
+        var (first, _) = await Client.SessionWithMovesAsync("alice", 12345, moves: 4, abandon: false);
         await Api.WaitForShardRunningHereAsync(Shard);
         var bogus = await Api.AppendBogusGameOverAsync(first);
 

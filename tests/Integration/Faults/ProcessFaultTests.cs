@@ -65,7 +65,7 @@ public sealed class ProcessFaultTests
         var moves = new List<string>();
         foreach (var direction in Enum.GetValues<Direction>().Concat(Enum.GetValues<Direction>()))
         {
-            if (moves.Count < 2 && Engine.TryMove(ref game, direction, [], out _)) moves.Add(direction.ToString().ToLowerInvariant());
+            if (moves.Count < 2 && Engine.TryMove(ref game, direction, [], out _)) moves.Add(Moves.NameOf(direction));
         }
 
         return (moves[0], moves[1]);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using EventApi.Api.Features.Sessions;
-using EventApi.Domain.Game;
 using EventApi.Integration.Infrastructure;
 
 namespace EventApi.Integration.Faults;
@@ -81,28 +80,12 @@ public sealed class ProcessWebhookFaultTests
     /// <summary>Plays a session with a callback to its end; returns the Idempotency-Key of its final webhook.</summary>
     private static async Task<string> PlayToTheEnd(HttpClient client, string callbackUrl, uint seed, bool abandon)
     {
-        using var start = await client.PostAsJsonAsync("/sessions", new { player = $"p{seed}", seed, callbackUrl });
-        start.StatusCode.ShouldBe(HttpStatusCode.Created, await start.Content.ReadAsStringAsync());
-        var started = (await start.Content.ReadFromJsonAsync<StartedSessionResponse>(SessionsClient.Json))!;
-        if (abandon)
-        {
-            using var abandoned = await client.AbandonAsync(started.Id, started.Token);
-            abandoned.StatusCode.ShouldBe(HttpStatusCode.OK);
-            return $"{started.Id}:2";
-        }
+        if (abandon) return $"{(await client.AbandonedSessionAsync($"p{seed}", callbackUrl, seed)).Id}:2";
 
-        var game = Engine.Start(seed, out _, out _);
-        var moves = new List<string>();
-        var random = new Random((int)seed);
-        while (!game.Over)
-        {
-            var direction = (Direction)random.Next(4);
-            if (Engine.TryMove(ref game, direction, [], out _)) moves.Add(direction.ToString().ToLowerInvariant());
-        }
-
-        var view = await client.MoveOkAsync(started.Id, started.Token, [.. moves]);
-        view.Status.ShouldBe(SessionStatusName.Over);
-        return $"{started.Id}:{view.Version}";
+        var game = await client.PlayedSessionAsync($"p{seed}", seed, randomSeed: (int)seed, batch: Scenarios.OneRequest,
+            callbackUrl: callbackUrl);
+        game.Final.Status.ShouldBe(SessionStatusName.Over);
+        return $"{game.Started.Id}:{game.Final.Version}";
     }
 
     private static Dictionary<string, string> Settings(string connectionString) => ApiProcess.Settings(connectionString,

@@ -16,14 +16,20 @@ public static class AdminClient
         return await client.SendAsync(request);
     }
 
-    /// <summary>GET /admin/projections, asserted 200.</summary>
-    public static async Task<JsonElement> GetProjectionsAsync(this HttpClient client)
+    /// <summary>Sends an admin request, asserts its status, and returns its JSON body.</summary>
+    public static async Task<JsonElement> SendAdminJsonAsync(this HttpClient client, HttpMethod method, string path, HttpStatusCode expected)
     {
-        using var response = await client.SendAdminAsync(HttpMethod.Get, "/admin/projections");
+        using var response = await client.SendAdminAsync(method, path);
         var body = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+        response.StatusCode.ShouldBe(expected, body);
         return JsonDocument.Parse(body).RootElement.Clone();
     }
+
+    public static Task<JsonElement> GetAdminJsonAsync(this HttpClient client, string path, HttpStatusCode expected = HttpStatusCode.OK) =>
+        client.SendAdminJsonAsync(HttpMethod.Get, path, expected);
+
+    /// <summary>GET /admin/projections, asserted 200.</summary>
+    public static Task<JsonElement> GetProjectionsAsync(this HttpClient client) => client.GetAdminJsonAsync("/admin/projections");
 
     /// <summary>One shard of GET /admin/projections, by name.</summary>
     public static async Task<JsonElement> GetShardAsync(this HttpClient client, string shard) =>
@@ -31,11 +37,6 @@ public static class AdminClient
         .Single(s => s.GetProperty("name").GetString() == shard);
 
     /// <summary>POST /admin/projections/{name}/rebuild, asserted 200.</summary>
-    public static async Task<JsonElement> RebuildAsync(this HttpClient client, string projection)
-    {
-        using var response = await client.SendAdminAsync(HttpMethod.Post, $"/admin/projections/{projection}/rebuild");
-        var body = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, body);
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
+    public static Task<JsonElement> RebuildAsync(this HttpClient client, string projection) =>
+        client.SendAdminJsonAsync(HttpMethod.Post, $"/admin/projections/{projection}/rebuild", HttpStatusCode.OK);
 }

@@ -2,31 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EventApi.Api.Features.Claims;
-using EventApi.Domain.Game;
 
 namespace EventApi.Integration.Infrastructure;
-
-/// <summary>A game the client played offline with the engine: its seed, its moves by their JSON names, and where it
-/// ended.</summary>
-public sealed record OfflineGame(uint Seed, IReadOnlyList<string> Moves, GameState Game)
-{
-    public static readonly string[] Names = ["up", "right", "down", "left"];
-
-    /// <summary>Random real moves (directions drawn from <paramref name="randomSeed"/>) until no move is left.</summary>
-    public static OfflineGame UntilOver(uint seed, int randomSeed)
-    {
-        var game = Engine.Start(seed, out _, out _);
-        var moves = new List<string>();
-        var random = new Random(randomSeed);
-        while (!game.Over)
-        {
-            var direction = (Direction)random.Next(4);
-            if (Engine.TryMove(ref game, direction, [], out _)) moves.Add(Names[(int)direction]);
-        }
-
-        return new OfflineGame(seed, moves, game);
-    }
-}
 
 /// <summary>Talks to the claims API the way a REST client does.</summary>
 public static class ClaimsClient

@@ -7,19 +7,6 @@ using EventApi.Api.Features.Sessions;
 
 namespace EventApi.Integration.Infrastructure;
 
-/// <summary>A problem details body as clients read it.</summary>
-public sealed record Problem(
-    string Type,
-    string Title,
-    int Status,
-    string? Detail,
-    int? MoveIndex,
-    long? CurrentVersion,
-    Dictionary<string, string[]>? Errors,
-    Guid? ClaimId = null,
-    string? Reason = null,
-    int? ReplayedScore = null);
-
 /// <summary>Talks to the sessions API the way a REST client does: JSON over HTTP, nothing else.</summary>
 public static class SessionsClient
 {
@@ -65,6 +52,14 @@ public static class SessionsClient
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/sessions/{id}/abandon");
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return await client.SendAsync(request);
+    }
+
+    /// <summary>Abandons the session, asserts it answers 200, and returns the session as it ended.</summary>
+    public static async Task<SessionResponse> AbandonOkAsync(this HttpClient client, Guid id, string token)
+    {
+        using var response = await client.AbandonAsync(id, token);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<SessionResponse>(Json))!;
     }
 
     public static async Task<SessionResponse> GetSessionAsync(this HttpClient client, Guid id)

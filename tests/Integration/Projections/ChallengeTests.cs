@@ -39,8 +39,8 @@ public sealed class ChallengeTests(ApiFactory api) : ApiTest(api)
     public async Task sessions_started_with_todays_seed_count_for_todays_leaderboard_and_others_do_not()
     {
         var seed = (uint)(await Client.GetFromJsonAsync<ChallengeResponse>($"/challenges/{Today}", SessionsClient.Json))!.Seed;
-        var challenger = await Games.PlayAsync(Client, "challenger", seed, randomSeed: 1, maxMoves: 20, abandon: true);
-        var other = await Games.PlayAsync(Client, "other", seed + 1, randomSeed: 1, maxMoves: 20, abandon: true);
+        var challenger = await Client.PlayedSessionAsync("challenger", seed, randomSeed: 1, maxMoves: 20, abandon: true);
+        var other = await Client.PlayedSessionAsync("other", seed + 1, randomSeed: 1, maxMoves: 20, abandon: true);
         await Api.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
 
         var daily = await Client.GetFromJsonAsync<DailyBoard>($"/leaderboard/daily/{Today}", SessionsClient.Json);

@@ -28,9 +28,9 @@ public sealed class RebuildTests(ApiFactory api) : ApiTest(api)
     [MemberData(nameof(Projections))]
     public async Task rebuilding_a_projection_from_zero_gives_byte_for_byte_the_documents_built_incrementally(string projection, Type document)
     {
-        await Games.PlayAsync(Client, "alice", 1, randomSeed: 1, batch: 9);
-        await Games.PlayAsync(Client, "bob", 2, randomSeed: 2, maxMoves: 15, abandon: true);
-        await Games.PlayAsync(Client, "alice", 3, randomSeed: 3, maxMoves: 8);
+        await Client.PlayedSessionAsync("alice", 1, randomSeed: 1, batch: 9);
+        await Client.PlayedSessionAsync("bob", 2, randomSeed: 2, maxMoves: 15, abandon: true);
+        await Client.PlayedSessionAsync("alice", 3, randomSeed: 3, maxMoves: 8);
         await Api.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
         var incremental = await Documents(document);
         incremental.ShouldNotBeEmpty();
@@ -46,11 +46,11 @@ public sealed class RebuildTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task rebuilding_the_timelines_gives_every_session_the_same_frames_as_built_incrementally()
     {
-        var played = await Games.PlayAsync(Client, "alice", 1, randomSeed: 1, batch: 9);
-        var abandoned = await Games.PlayAsync(Client, "bob", 2, randomSeed: 2, maxMoves: 15, abandon: true);
+        var played = await Client.PlayedSessionAsync("alice", 1, randomSeed: 1, batch: 9);
+        var abandoned = await Client.PlayedSessionAsync("bob", 2, randomSeed: 2, maxMoves: 15, abandon: true);
         await Api.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
         // Three requests, each taken by a daemon batch of its own: three segments.
-        var batched = await Games.PlayAsync(Client, "carol", 3, randomSeed: 3, maxMoves: 15, batch: 5,
+        var batched = await Client.PlayedSessionAsync("carol", 3, randomSeed: 3, maxMoves: 15, batch: 5,
             afterEachRequest: () => Api.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60)));
         batched.Steps.Count.ShouldBe(3);
 
@@ -82,7 +82,7 @@ public sealed class RebuildTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task rebuilding_the_timelines_first_deletes_the_heads_and_segments_built_before()
     {
-        await Games.PlayAsync(Client, "alice", 1, randomSeed: 1, maxMoves: 5);
+        await Client.PlayedSessionAsync("alice", 1, randomSeed: 1, maxMoves: 5);
         await Api.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
         var stray = Guid.NewGuid();
         await using (var session = Api.Store.LightweightSession())

@@ -15,7 +15,7 @@ public sealed class ReplayAndTimelineTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task time_travel_to_a_version_or_a_moment_gives_the_view_returned_then()
     {
-        var game = await Games.PlayAsync(Client, "alice", 42, randomSeed: 9, maxMoves: 40, batch: 7, abandon: true);
+        var game = await Client.PlayedSessionAsync("alice", 42, randomSeed: 9, maxMoves: 40, batch: 7, abandon: true);
 
         foreach (var (view, seenAt) in game.Steps)
         {
@@ -41,7 +41,7 @@ public sealed class ReplayAndTimelineTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task time_travel_to_a_time_the_api_showed_gives_the_session_exactly_as_it_was_then()
     {
-        var game = await Games.PlayAsync(Client, "alice", 7, randomSeed: 3, maxMoves: 30, batch: 1, abandon: true);
+        var game = await Client.PlayedSessionAsync("alice", 7, randomSeed: 3, maxMoves: 30, batch: 1, abandon: true);
         // The start answer as a plain view: without the owner's token and webhook secret.
         var start = JsonSerializer.Deserialize<SessionResponse>(JsonSerializer.Serialize<SessionResponse>(game.Started, SessionsClient.Json), SessionsClient.Json)!;
         SessionResponse[] shown = [start, .. game.Steps.Select(s => s.View)];
@@ -108,7 +108,7 @@ public sealed class ReplayAndTimelineTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task the_timeline_has_one_frame_per_move_with_the_board_and_score_after_it()
     {
-        var game = await Games.PlayAsync(Client, "alice", 12345, randomSeed: 11, maxMoves: 25, batch: 5);
+        var game = await Client.PlayedSessionAsync("alice", 12345, randomSeed: 11, maxMoves: 25, batch: 5);
         await Api.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
 
         using var response = await Client.GetAsync($"/sessions/{game.Started.Id}/timeline");
@@ -128,7 +128,7 @@ public sealed class ReplayAndTimelineTests(ApiFactory api) : ApiTest(api)
         {
             Engine.TryMove(ref engine, game.Moves[i], [], out var outcome).ShouldBeTrue();
             frames[i].GetProperty("version").GetInt64().ShouldBe(i + 2);
-            frames[i].GetProperty("move").GetString().ShouldBe(game.Moves[i].ToString().ToLowerInvariant());
+            frames[i].GetProperty("move").GetString().ShouldBe(Moves.NameOf(game.Moves[i]));
             frames[i].GetProperty("scoreGained").GetInt32().ShouldBe(outcome.ScoreGained);
             frames[i].GetProperty("score").GetInt32().ShouldBe(engine.Score);
             frames[i].GetProperty("spawned").Deserialize<Tile>(SessionsClient.Json).ShouldBe(outcome.Spawned);
@@ -153,9 +153,7 @@ public sealed class ReplayAndTimelineTests(ApiFactory api) : ApiTest(api)
             var moves = new List<string>();
             while (moves.Count < 6 && !engine.Over)
             {
-                var direction = (Direction)random.Next(4);
-                if (!Engine.TryMove(ref engine, direction, [], out _)) continue;
-                moves.Add(direction.ToString().ToLowerInvariant());
+                moves.Add(Moves.NameOf(Moves.NextRandom(ref engine, random)));
                 expected.Add((engine.Score, engine.Board.ToRows()));
             }
 

@@ -18,14 +18,14 @@ public sealed class StatisticsAndLeaderboardTests(ApiFactory api) : ApiTest(api)
     {
         var games = new List<PlayedGame>
         {
-            await Games.PlayAsync(Client, "alice", 1, randomSeed: 1),
-            await Games.PlayAsync(Client, "alice", 2, randomSeed: 2),
-            await Games.PlayAsync(Client, "bob", 3, randomSeed: 3),
-            await Games.PlayAsync(Client, "bob", 4, randomSeed: 4, maxMoves: 30, abandon: true),
-            await Games.PlayAsync(Client, "carol", 5, randomSeed: 5, maxMoves: 12),
+            await Client.PlayedSessionAsync("alice", 1, randomSeed: 1),
+            await Client.PlayedSessionAsync("alice", 2, randomSeed: 2),
+            await Client.PlayedSessionAsync("bob", 3, randomSeed: 3),
+            await Client.PlayedSessionAsync("bob", 4, randomSeed: 4, maxMoves: 30, abandon: true),
+            await Client.PlayedSessionAsync("carol", 5, randomSeed: 5, maxMoves: 12),
         };
         // Three games abandoned before any move tie on score and moves: the earlier finish ranks first.
-        for (var i = 0; i < 3; i++) games.Add(await Games.PlayAsync(Client, $"quitter{i}", 6, randomSeed: 6, maxMoves: 0, abandon: true));
+        for (var i = 0; i < 3; i++) games.Add(await Client.PlayedSessionAsync($"quitter{i}", 6, randomSeed: 6, maxMoves: 0, abandon: true));
 
         await Api.Store.WaitForNonStaleProjectionDataAsync(DaemonTimeout);
 
@@ -78,7 +78,7 @@ public sealed class StatisticsAndLeaderboardTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task every_answer_says_how_fresh_it_is()
     {
-        await Games.PlayAsync(Client, "dana", 7, randomSeed: 7, maxMoves: 5);
+        await Client.PlayedSessionAsync("dana", 7, randomSeed: 7, maxMoves: 5);
         await Api.Store.WaitForNonStaleProjectionDataAsync(DaemonTimeout);
 
         foreach (var path in new[] { "/stats", "/stats/daily/2026-01-01", "/players/dana/stats", "/leaderboard", "/leaderboard/daily/2026-01-01" })

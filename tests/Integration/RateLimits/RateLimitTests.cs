@@ -44,7 +44,7 @@ public sealed class RateLimitTests(RateLimitsApiFactory api) : ApiTest(api)
     public async Task submitting_claims_past_the_limit_answers_429_with_retry_after_and_recovers()
     {
         using var client = Api.ClientFrom("192.0.2.2");
-        var game = OfflineGame.UntilOver(12345, 1);
+        var game = Scenarios.FinishedOfflineGame(12345, 1);
         for (var i = 0; i < RateLimitsApiFactory.Claims; i++) await client.ClaimVerifiedAsync(game);
 
         using var refused = await client.ClaimAsync(game.Seed, game.Moves, game.Game.Score);
@@ -80,7 +80,7 @@ public sealed class RateLimitTests(RateLimitsApiFactory api) : ApiTest(api)
     public async Task claims_past_the_verification_limit_and_its_queue_answer_429_and_the_queued_one_is_verified()
     {
         var limiter = Api.Services.GetRequiredService<ClaimVerificationLimit>().Limiter!;
-        var game = OfflineGame.UntilOver(777, 2);
+        var game = Scenarios.FinishedOfflineGame(777, 2);
         using var busy = await limiter.AcquireAsync(1);
         busy.IsAcquired.ShouldBeTrue();
 

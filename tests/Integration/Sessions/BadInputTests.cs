@@ -221,8 +221,7 @@ public sealed class BadInputTests(ApiFactory api) : ApiTest(api)
     [InlineData("Idempotency-Key", "tab\there")]
     public async Task a_garbage_header_is_a_400_problem_and_appends_nothing(string header, string value)
     {
-        var started = await Client.StartAsync(seed: 12345);
-        var (valid, _) = PlayingASessionTests.FirstValidThenNoOp(EventApi.Domain.Game.Engine.Start(12345, out _, out _));
+        var (started, valid) = await Client.StartedSessionAsync();
         using var request = SessionsClient.MovesRequest(started.Id, started.Token, [valid]);
         request.Headers.TryAddWithoutValidation(header, value);
 

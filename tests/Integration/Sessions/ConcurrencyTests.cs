@@ -1,5 +1,4 @@
 using System.Net;
-using EventApi.Domain.Game;
 using EventApi.Domain.Sessions;
 using EventApi.Integration.Infrastructure;
 
@@ -10,8 +9,7 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task requests_racing_on_the_same_version_let_exactly_one_win_and_the_others_get_409_or_412()
     {
-        var started = await Client.StartAsync(seed: 12345);
-        var (valid, _) = PlayingASessionTests.FirstValidThenNoOp(Engine.Start(12345, out _, out _));
+        var (started, valid) = await Client.StartedSessionAsync();
 
         var results = await Race(8, () => Client.MoveAsync(started.Id, started.Token, [valid], ifMatch: "\"1\""));
 
@@ -75,8 +73,7 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task a_stale_if_match_is_412_with_the_current_etag_and_appends_nothing()
     {
-        var started = await Client.StartAsync(seed: 12345);
-        var (valid, _) = PlayingASessionTests.FirstValidThenNoOp(Engine.Start(12345, out _, out _));
+        var (started, valid) = await Client.StartedSessionAsync();
         await Client.MoveOkAsync(started.Id, started.Token, valid);
 
         using var response = await Client.MoveAsync(started.Id, started.Token, ["left"], ifMatch: "\"1\"");
@@ -90,8 +87,7 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task a_matching_if_match_lets_the_move_through()
     {
-        var started = await Client.StartAsync(seed: 12345);
-        var (valid, _) = PlayingASessionTests.FirstValidThenNoOp(Engine.Start(12345, out _, out _));
+        var (started, valid) = await Client.StartedSessionAsync();
 
         using var response = await Client.MoveAsync(started.Id, started.Token, [valid], ifMatch: "\"1\"");
 

@@ -19,8 +19,6 @@ namespace EventApi.Integration.Sessions;
 /// are read through the store's upcasts and go on as they began.</summary>
 public sealed class FirstVersionStreamTests(ApiFactory api) : ApiTest(api)
 {
-    private static readonly string[] Names = ["up", "right", "down", "left"];
-
     [Fact]
     public async Task a_session_sealed_on_a_seed_by_the_first_version_folds_plays_on_and_reveals_its_seed()
     {
@@ -49,7 +47,7 @@ public sealed class FirstVersionStreamTests(ApiFactory api) : ApiTest(api)
 
         // The next move spawns what Mulberry32 on the seed draws next, as it always did.
         var direction = Enumerable.Range(0, 4).Select(d => (Direction)d).First(d => Engine.TryMove(ref game, d, [], out _));
-        view = await Client.MoveOkAsync(id, await TokenForAsync(id), Names[(int)direction]);
+        view = await Client.MoveOkAsync(id, await TokenForAsync(id), Moves.NameOf(direction));
         Board.FromRows(view.Board).ShouldBe(game.Board);
 
         using var abandon = await Client.AbandonAsync(id, await TokenForAsync(id));

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using EventApi.Api.Features.Sessions;
-using EventApi.Domain.Game;
 using EventApi.Integration.Infrastructure;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,8 +12,7 @@ public sealed class IdempotencyTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task retrying_a_move_with_the_same_key_returns_the_first_response_and_appends_nothing()
     {
-        var started = await Client.StartAsync(seed: 12345);
-        var (valid, _) = PlayingASessionTests.FirstValidThenNoOp(Engine.Start(12345, out _, out _));
+        var (started, valid) = await Client.StartedSessionAsync();
         var key = Guid.NewGuid().ToString();
 
         using var first = await Client.MoveAsync(started.Id, started.Token, [valid], idempotencyKey: key);
@@ -31,8 +29,7 @@ public sealed class IdempotencyTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task a_retry_that_spells_the_session_id_in_upper_case_is_still_the_same_request()
     {
-        var started = await Client.StartAsync(seed: 12345);
-        var (valid, _) = PlayingASessionTests.FirstValidThenNoOp(Engine.Start(12345, out _, out _));
+        var (started, valid) = await Client.StartedSessionAsync();
         var key = Guid.NewGuid().ToString();
         using var first = await Client.MoveAsync(started.Id, started.Token, [valid], idempotencyKey: key);
         first.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -53,8 +50,7 @@ public sealed class IdempotencyTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task the_same_key_with_a_different_body_is_422_and_appends_nothing()
     {
-        var started = await Client.StartAsync(seed: 12345);
-        var (valid, _) = PlayingASessionTests.FirstValidThenNoOp(Engine.Start(12345, out _, out _));
+        var (started, valid) = await Client.StartedSessionAsync();
         var key = Guid.NewGuid().ToString();
         using var first = await Client.MoveAsync(started.Id, started.Token, [valid], idempotencyKey: key);
         first.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -95,8 +91,7 @@ public sealed class IdempotencyTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task concurrent_retries_with_one_key_append_once_and_all_get_the_first_response()
     {
-        var started = await Client.StartAsync(seed: 12345);
-        var (valid, _) = PlayingASessionTests.FirstValidThenNoOp(Engine.Start(12345, out _, out _));
+        var (started, valid) = await Client.StartedSessionAsync();
         var key = Guid.NewGuid().ToString();
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(async _ =>

@@ -10,8 +10,6 @@ namespace EventApi.Integration.Sessions;
 
 public sealed class PlayingASessionTests(ApiFactory api) : ApiTest(api)
 {
-    private static readonly string[] Names = ["up", "right", "down", "left"];
-
     [Fact]
     public async Task a_whole_game_played_through_http_matches_the_engine_and_replays_from_its_events()
     {
@@ -25,13 +23,7 @@ public sealed class PlayingASessionTests(ApiFactory api) : ApiTest(api)
         // The client plays the same engine locally (the dual-engine idea), so it knows every real move in advance.
         var game = Engine.Start(seed, out _, out _);
         started.Board.ShouldBe(game.Board.ToRows());
-        var moves = new List<string>();
-        var random = new Random(7);
-        while (!game.Over)
-        {
-            var direction = (Direction)random.Next(4);
-            if (Engine.TryMove(ref game, direction, [], out _)) moves.Add(Names[(int)direction]);
-        }
+        var moves = Moves.NamesOf(Moves.PlayRandom(ref game, new Random(7)));
 
         SessionResponse? last = null;
         foreach (var batch in moves.Chunk(MakeMovesRequest.MaxMoves / 4))
@@ -40,7 +32,7 @@ public sealed class PlayingASessionTests(ApiFactory api) : ApiTest(api)
         last!.Status.ShouldBe(SessionStatusName.Over);
         last.Board.ShouldBe(game.Board.ToRows());
         last.Score.ShouldBe(game.Score);
-        last.MoveCount.ShouldBe(moves.Count);
+        last.MoveCount.ShouldBe(moves.Length);
         last.MaxTile.ShouldBe(game.MaxTile);
         last.Won.ShouldBe(game.Won);
         (await Client.GetSessionAsync(started.Id)).ShouldBeEquivalentTo(last);
@@ -64,7 +56,7 @@ public sealed class PlayingASessionTests(ApiFactory api) : ApiTest(api)
     {
         var started = await Client.StartAsync(seed: 12345);
         var game = Engine.Start(12345, out _, out _);
-        var (valid, noOp) = FirstValidThenNoOp(game);
+        var (valid, noOp) = Moves.FirstValidThenNoOp(game);
 
         using var response = await Client.MoveAsync(started.Id, started.Token, [valid, noOp, valid]);
 
@@ -104,26 +96,20 @@ public sealed class PlayingASessionTests(ApiFactory api) : ApiTest(api)
         const uint seed = 99;
         var started = await Client.StartAsync(seed: seed);
         var game = Engine.Start(seed, out _, out _);
-        var moves = new List<string>();
-        var random = new Random(3);
-        while (!game.Over)
-        {
-            var direction = (Direction)random.Next(4);
-            if (Engine.TryMove(ref game, direction, [], out _)) moves.Add(Names[(int)direction]);
-        }
+        var moves = Moves.NamesOf(Moves.PlayRandom(ref game, new Random(3)));
 
-        moves.Count.ShouldBeLessThan(MakeMovesRequest.MaxMoves);
+        moves.Length.ShouldBeLessThan(MakeMovesRequest.MaxMoves);
         using var response = await Client.MoveAsync(started.Id, started.Token, [.. moves, "left"]);
 
         (await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "urn:eventapi:problem:session-not-active"))
-            .MoveIndex.ShouldBe(moves.Count);
+            .MoveIndex.ShouldBe(moves.Length);
         (await Client.GetSessionAsync(started.Id)).Version.ShouldBe(1);
     }
 
     [Fact]
     public async Task the_etag_is_the_version_and_if_none_match_with_it_gives_304()
     {
-        var started = await Client.StartAsync();
+        var (started, valid) = await Client.StartedSessionAsync();
         using var first = await Client.GetAsync($"/sessions/{started.Id}");
         first.Headers.ETag!.Tag.ShouldBe("\"1\"");
 
@@ -132,8 +118,6 @@ public sealed class PlayingASessionTests(ApiFactory api) : ApiTest(api)
         using var notModified = await Client.SendAsync(request);
         notModified.StatusCode.ShouldBe(HttpStatusCode.NotModified);
 
-        var game = Engine.Start(12345, out _, out _);
-        var (valid, _) = FirstValidThenNoOp(game);
         (await Client.MoveOkAsync(started.Id, started.Token, valid)).Version.ShouldBe(2);
         using var stale = new HttpRequestMessage(HttpMethod.Get, $"/sessions/{started.Id}");
         stale.Headers.TryAddWithoutValidation("If-None-Match", "\"1\"");
@@ -159,8 +143,7 @@ public sealed class PlayingASessionTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task the_events_endpoint_lists_the_stream_in_order_with_types_and_data()
     {
-        var started = await Client.StartAsync(seed: 12345);
-        var (valid, _) = FirstValidThenNoOp(Engine.Start(12345, out _, out _));
+        var (started, valid) = await Client.StartedSessionAsync();
         await Client.MoveOkAsync(started.Id, started.Token, valid);
 
         var events = await Client.GetEventsAsync(started.Id);
@@ -173,22 +156,5 @@ public sealed class PlayingASessionTests(ApiFactory api) : ApiTest(api)
         events[1].GetProperty("type").GetString().ShouldBe("tiles_moved");
         events[1].GetProperty("data").GetProperty("direction").GetString().ShouldBe(valid);
         events[1].GetProperty("sequence").GetInt64().ShouldBeGreaterThan(events[0].GetProperty("sequence").GetInt64());
-    }
-
-    /// <summary>A move that moves something from the start, and one that then moves nothing.</summary>
-    internal static (string Valid, string NoOp) FirstValidThenNoOp(GameState start)
-    {
-        foreach (var first in Enum.GetValues<Direction>())
-        {
-            var game = start;
-            if (!Engine.TryMove(ref game, first, [], out _)) continue;
-            foreach (var second in Enum.GetValues<Direction>())
-            {
-                var probe = game;
-                if (!Engine.TryMove(ref probe, second, [], out _)) return (Names[(int)first], Names[(int)second]);
-            }
-        }
-
-        throw new InvalidOperationException("No seed-12345 opening with a no-op second move.");
     }
 }

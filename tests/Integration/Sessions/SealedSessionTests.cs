@@ -20,7 +20,7 @@ public sealed class SealedSessionTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task nothing_a_non_owner_can_read_while_a_sealed_game_is_on_holds_its_secret_or_a_seed()
     {
-        var game = await SealedGames.PlayAsync(Client, "sasha", moves: 12, callbackUrl: CallbackUrl);
+        var game = await Client.PlayedSealedSessionAsync("sasha", moves: 12, callbackUrl: CallbackUrl);
         var secret = await SecretOfAsync(game.Started.Id);
         secret.ShouldMatch("^[0-9a-f]{64}$");
         await Api.WaitForProjectionsAsync();
@@ -47,7 +47,7 @@ public sealed class SealedSessionTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task the_public_prefix_of_a_sealed_game_does_not_determine_what_it_spawns_next()
     {
-        var game = await SealedGames.PlayAsync(Client, "tove", moves: 10);
+        var game = await Client.PlayedSealedSessionAsync("tove", moves: 10);
         var draws = 2u * (uint)(2 + game.Final.MoveCount);
 
         // The public prefix fixes the board and how many draws were made; the continuation depends on the secret alone.
@@ -66,7 +66,7 @@ public sealed class SealedSessionTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task ending_a_sealed_game_reveals_the_secret_that_the_commitment_binds_and_that_drew_every_spawn()
     {
-        var game = await SealedGames.PlayAsync(Client, "uma", moves: 15);
+        var game = await Client.PlayedSealedSessionAsync("uma", moves: 15);
 
         using var abandon = await Client.AbandonAsync(game.Started.Id, game.Started.Token);
         var ended = (await abandon.Content.ReadFromJsonAsync<SessionResponse>(SessionsClient.Json))!;
@@ -97,7 +97,7 @@ public sealed class SealedSessionTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task a_finished_sealed_game_verifies_with_the_documented_node_script_and_a_tampered_one_does_not()
     {
-        var game = await SealedGames.PlayAsync(Client, "vera", moves: int.MaxValue);
+        var game = await Client.PlayedSealedSessionAsync("vera", moves: int.MaxValue);
         game.Final.Status.ShouldBe(SessionStatusName.Over);
         using var response = await Client.GetAsync($"/sessions/{game.Started.Id}/events");
         var events = await response.Content.ReadAsStringAsync();

@@ -12,7 +12,7 @@ public sealed class AchievementTests(SideEffectsApiFactory api) : SideEffectsTes
     [Fact]
     public async Task reaching_512_records_the_players_achievement_with_its_session_and_version()
     {
-        var started = await Client.PlayTo512Async("ivan", callbackUrl: null);
+        var started = await Client.SessionThatReached512Async("ivan", callbackUrl: null);
         var milestone = (await Client.WebhookEventsAsync(started.Id))[0];
         var version = milestone.GetProperty("version").GetInt64();
 
@@ -31,7 +31,7 @@ public sealed class AchievementTests(SideEffectsApiFactory api) : SideEffectsTes
     [Fact]
     public async Task an_achievement_is_recorded_once_when_its_event_is_delivered_three_times()
     {
-        var started = await Client.PlayTo512Async("judy", callbackUrl: null);
+        var started = await Client.SessionThatReached512Async("judy", callbackUrl: null);
         var version = (await Client.WebhookEventsAsync(started.Id))[0].GetProperty("version").GetInt64();
         var id = SideEffect.IdFor(started.Id, version, SideEffectKind.Achievement);
         var record = await Api.WaitForStatusAsync(id, SideEffectStatus.Delivered);
@@ -49,7 +49,7 @@ public sealed class AchievementTests(SideEffectsApiFactory api) : SideEffectsTes
     [Fact]
     public async Task a_side_effect_delivered_again_through_the_dispatcher_does_not_record_a_second_achievement()
     {
-        var started = await Client.PlayTo512Async("ken", callbackUrl: null);
+        var started = await Client.SessionThatReached512Async("ken", callbackUrl: null);
         var version = (await Client.WebhookEventsAsync(started.Id))[0].GetProperty("version").GetInt64();
         var id = SideEffect.IdFor(started.Id, version, SideEffectKind.Achievement);
         await Api.WaitForStatusAsync(id, SideEffectStatus.Delivered);
@@ -77,8 +77,8 @@ public sealed class AchievementTests(SideEffectsApiFactory api) : SideEffectsTes
     [Fact]
     public async Task the_achievement_belongs_to_the_session_whose_event_came_first_whichever_is_delivered_first()
     {
-        var a = await Client.PlayTo512Async("lena", callbackUrl: null, abandon: false);
-        var b = await Client.PlayTo512Async("lena", callbackUrl: null, abandon: false, from: 12);
+        var a = await Client.SessionThatReached512Async("lena", callbackUrl: null, abandon: false);
+        var b = await Client.SessionThatReached512Async("lena", callbackUrl: null, abandon: false, from: 12);
         await Api.WaitForProjectionsAsync();
         var records = (await Api.SideEffectsOfAsync(a.Id)).Concat(await Api.SideEffectsOfAsync(b.Id)).ToArray();
         records.Length.ShouldBe(2);

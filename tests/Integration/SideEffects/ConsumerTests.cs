@@ -16,7 +16,7 @@ public sealed class ConsumerTests(SideEffectsApiFactory api) : SideEffectsTest(a
     [Fact]
     public async Task the_subscription_is_an_async_shard_that_the_daemon_lists_and_readiness_watches()
     {
-        await Client.AbandonedGameAsync("nina", Receiver.UrlFor("listed"));
+        await Client.AbandonedSessionAsync("nina", Receiver.UrlFor("listed"));
         await Api.WaitForProjectionsAsync();
 
         var shard = await Client.GetShardAsync(Shard);
@@ -35,7 +35,7 @@ public sealed class ConsumerTests(SideEffectsApiFactory api) : SideEffectsTest(a
         var url = Receiver.UrlFor("after");
         var unreadable = await Client.StartAsync("olga", 1, url);
         var sequence = await AppendRawEventAsync(unreadable.Id, type, dotnetType, data);
-        var later = await Client.AbandonedGameAsync("olga", url);
+        var later = await Client.AbandonedSessionAsync("olga", url);
 
         var shard = await WaitUntilPausedAsync();
         var error = shard.GetProperty("error");
@@ -56,7 +56,7 @@ public sealed class ConsumerTests(SideEffectsApiFactory api) : SideEffectsTest(a
     [Fact]
     public async Task processing_the_events_again_writes_no_side_effect_twice_and_delivers_nothing_again()
     {
-        var started = await Client.PlayTo512Async("pat", Receiver.UrlFor("rewound"));
+        var started = await Client.SessionThatReached512Async("pat", Receiver.UrlFor("rewound"));
         var delivered = await Api.WaitForSideEffectsAsync(started.Id, 3, SideEffectStatus.Delivered);
 
         await Api.ProjectionDaemon().RewindSubscriptionAsync(SideEffectsSubscription.Name, CancellationToken.None, sequenceFloor: 0);

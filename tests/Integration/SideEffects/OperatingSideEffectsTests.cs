@@ -14,8 +14,8 @@ public sealed class OperatingSideEffectsTests(SideEffectsApiFactory api) : SideE
     public async Task deliveries_retries_dead_letters_and_the_lag_are_measured_and_summarised()
     {
         using var measurements = new SideEffectsMeasurements(Api);
-        var flaky = await Client.AbandonedGameAsync("rita", Receiver.UrlFor("flaky", new Behaviour.FailFirst(1)));
-        var gone = await Client.AbandonedGameAsync("rita", Receiver.UrlFor("gone", new Behaviour.Always(410)), seed: 2);
+        var flaky = await Client.AbandonedSessionAsync("rita", Receiver.UrlFor("flaky", new Behaviour.FailFirst(1)));
+        var gone = await Client.AbandonedSessionAsync("rita", Receiver.UrlFor("gone", new Behaviour.Always(410)), seed: 2);
         await Api.WaitForSideEffectsAsync(flaky.Id, 1, SideEffectStatus.Delivered);
         await Api.WaitForSideEffectsAsync(gone.Id, 1, SideEffectStatus.DeadLettered);
 
@@ -44,9 +44,9 @@ public sealed class OperatingSideEffectsTests(SideEffectsApiFactory api) : SideE
     public async Task replaying_by_filters_replays_every_matching_dead_letter_and_no_other()
     {
         var goneUrl = Receiver.UrlFor("gone", new Behaviour.Always(410));
-        var first = await Client.AbandonedGameAsync("sam", goneUrl, seed: 1);
-        var second = await Client.AbandonedGameAsync("sam", goneUrl, seed: 2);
-        var down = await Client.AbandonedGameAsync("sam", WebhookReceiver.DownUrl(), seed: 3);
+        var first = await Client.AbandonedSessionAsync("sam", goneUrl, seed: 1);
+        var second = await Client.AbandonedSessionAsync("sam", goneUrl, seed: 2);
+        var down = await Client.AbandonedSessionAsync("sam", WebhookReceiver.DownUrl(), seed: 3);
         foreach (var session in new[] { first.Id, second.Id, down.Id })
             await Api.WaitForSideEffectsAsync(session, 1, SideEffectStatus.DeadLettered);
         (await Client.GetAdminJsonAsync("/admin/dead-letters?limit=2")).GetProperty("deadLetters").GetArrayLength().ShouldBe(2);

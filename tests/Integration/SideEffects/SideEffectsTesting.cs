@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EventApi.Api.Features.SideEffects;
-using EventApi.Domain.Game;
 using EventApi.Integration.Infrastructure;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,57 +51,11 @@ public abstract class SideEffectsTest(SideEffectsApiFactory api) : ApiTest(api)
     }
 }
 
-/// <summary>Games with milestones, and waits on the side-effects outbox.</summary>
+/// <summary>What the side effects leave to read (the outbox, the webhooks' events, achievements), and waits on the
+/// outbox.</summary>
 public static class SideEffectsTesting
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-
-    private static readonly string[] Names = ["up", "right", "down", "left"];
-    private static readonly Direction[] Greedy = [Direction.Down, Direction.Left, Direction.Right, Direction.Up];
-
-    /// <summary>The first seeds from <paramref name="from"/> up whose greedy corner game (down, left, right, up last)
-    /// reaches 512, and its moves up to that milestone. The engine runs here, as a client would.</summary>
-    public static (uint Seed, string[] Moves) GameReaching512(uint from = 1)
-    {
-        for (var seed = from; ; seed++)
-        {
-            var game = Engine.Start(seed, out _, out _);
-            var moves = new List<string>();
-            while (!game.Over && game.MaxTile < 512)
-            {
-                foreach (var direction in Greedy)
-                {
-                    if (!Engine.TryMove(ref game, direction, [], out _)) continue;
-                    moves.Add(Names[(int)direction]);
-                    break;
-                }
-            }
-
-            if (game.MaxTile >= 512) return (seed, [.. moves]);
-        }
-    }
-
-    /// <summary>Starts a session and plays it to its 512 milestone in one request; abandons it when
-    /// <paramref name="abandon"/>. Returns the session as started (with its token and webhook secret).</summary>
-    public static async Task<Api.Features.Sessions.StartedSessionResponse> PlayTo512Async(this HttpClient client, string player,
-        string? callbackUrl, bool abandon = true, uint from = 1)
-    {
-        var (seed, moves) = GameReaching512(from);
-        var started = await client.StartAsync(player, seed, callbackUrl);
-        var view = await client.MoveOkAsync(started.Id, started.Token, moves);
-        view.MaxTile.ShouldBe(512);
-        if (abandon) (await client.AbandonAsync(started.Id, started.Token)).EnsureSuccessStatusCode();
-        return started;
-    }
-
-    /// <summary>Starts a session with a callback and abandons it: one webhook, for version 2.</summary>
-    public static async Task<Api.Features.Sessions.StartedSessionResponse> AbandonedGameAsync(this HttpClient client, string player,
-        string callbackUrl, uint seed = 12345)
-    {
-        var started = await client.StartAsync(player, seed, callbackUrl);
-        (await client.AbandonAsync(started.Id, started.Token)).EnsureSuccessStatusCode();
-        return started;
-    }
 
     /// <summary>The events of the session that have webhooks, as GET /sessions/{id}/events shows them.</summary>
     public static async Task<JsonElement[]> WebhookEventsAsync(this HttpClient client, Guid session) =>
@@ -150,22 +103,6 @@ public static class SideEffectsTesting
             return seen.Count == count && seen.All(s => statuses.Contains(s.Status));
         }, $"{count} side effects of session {session} to be {string.Join(" or ", statuses)}", Patience);
         return seen;
-    }
-
-    public static async Task<JsonElement> GetAdminJsonAsync(this HttpClient client, string path, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        using var response = await client.SendAdminAsync(HttpMethod.Get, path);
-        var body = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(expected, body);
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
-    public static async Task<JsonElement> SendAdminJsonAsync(this HttpClient client, HttpMethod method, string path, HttpStatusCode expected)
-    {
-        using var response = await client.SendAdminAsync(method, path);
-        var body = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(expected, body);
-        return JsonDocument.Parse(body).RootElement.Clone();
     }
 
     public static async Task<JsonElement> AchievementsAsync(this HttpClient client, string player)

@@ -108,7 +108,7 @@ public sealed class WebhookDestinationTests(DefaultDestinationsApiFactory api) :
 
         var sessions = new List<Guid>();
         foreach (var port in new[] { open, database, closed })
-            sessions.Add((await Client.AbandonedGameAsync($"prober{port}", $"http://{host}:{port}/hooks/probe")).Id);
+            sessions.Add((await Client.AbandonedSessionAsync($"prober{port}", $"http://{host}:{port}/hooks/probe")).Id);
 
         var deadLetters = new List<SideEffect>();
         foreach (var session in sessions)
@@ -152,7 +152,7 @@ public sealed class AllowedWebhookDestinationTests(SideEffectsApiFactory api) : 
         var url = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, Receiver.BaseAddress.Port);
         var path = url[(url.LastIndexOf('/') + 1)..];
 
-        var started = await Client.AbandonedGameAsync("local", url);
+        var started = await Client.AbandonedSessionAsync("local", url);
 
         await WebhookReceiver.WaitUntilAsync(() => Receiver.Delivered(path).Count == 1, "the webhook", SideEffectsTesting.Patience);
         Receiver.Delivered(path).Single().IdempotencyKey.ShouldBe($"{started.Id:D}:2");
@@ -174,8 +174,8 @@ public sealed class AllowedWebhookDestinationTests(SideEffectsApiFactory api) : 
             }
         });
 
-        var open = await Client.AbandonedGameAsync("open", $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/hooks", seed: 1);
-        var closed = await Client.AbandonedGameAsync("closed", WebhookReceiver.DownUrl(), seed: 2);
+        var open = await Client.AbandonedSessionAsync("open", $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/hooks", seed: 1);
+        var closed = await Client.AbandonedSessionAsync("closed", WebhookReceiver.DownUrl(), seed: 2);
         var openLetter = await Api.WaitForStatusAsync(SideEffect.IdFor(open.Id, 2, SideEffectKind.Webhook), SideEffectStatus.DeadLettered);
         var closedLetter = await Api.WaitForStatusAsync(SideEffect.IdFor(closed.Id, 2, SideEffectKind.Webhook), SideEffectStatus.DeadLettered);
         await stop.CancelAsync();

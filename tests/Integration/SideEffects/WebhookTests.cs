@@ -11,7 +11,7 @@ public sealed class WebhookTests(SideEffectsApiFactory api) : SideEffectsTest(ap
     public async Task a_session_with_a_callback_gets_a_signed_webhook_for_its_milestone_and_its_end_in_stream_order()
     {
         var url = Receiver.UrlFor("signed");
-        var started = await Client.PlayTo512Async("alice", url);
+        var started = await Client.SessionThatReached512Async("alice", url);
         started.WebhookSecret.ShouldNotBeNullOrEmpty();
 
         var expected = await Client.WebhookEventsAsync(started.Id);
@@ -87,8 +87,8 @@ public sealed class WebhookTests(SideEffectsApiFactory api) : SideEffectsTest(ap
     {
         var url = Receiver.UrlFor("flaky", new Behaviour.FailFirst(3));
         var games = new List<Guid>();
-        for (var i = 0; i < 3; i++) games.Add((await Client.AbandonedGameAsync($"player{i}", url, seed: (uint)(100 + i))).Id);
-        games.Add((await Client.PlayTo512Async("dave", url)).Id);
+        for (var i = 0; i < 3; i++) games.Add((await Client.AbandonedSessionAsync($"player{i}", url, seed: (uint)(100 + i))).Id);
+        games.Add((await Client.SessionThatReached512Async("dave", url)).Id);
 
         var expected = new List<string>();
         foreach (var game in games)
@@ -119,7 +119,7 @@ public sealed class WebhookTests(SideEffectsApiFactory api) : SideEffectsTest(ap
     public async Task a_receiver_that_always_answers_500_gets_a_dead_letter_after_the_maximum_attempts_and_a_replay_delivers_it_and_what_waited_in_order()
     {
         var url = Receiver.UrlFor("broken", new Behaviour.Always(500));
-        var started = await Client.PlayTo512Async("erin", url);
+        var started = await Client.SessionThatReached512Async("erin", url);
         var (milestone, end) = await Client.MilestoneAndEndWebhooksAsync(started.Id);
 
         var deadLetter = await Api.WaitForStatusAsync(milestone, SideEffectStatus.DeadLettered);
@@ -163,7 +163,7 @@ public sealed class WebhookTests(SideEffectsApiFactory api) : SideEffectsTest(ap
     public async Task a_410_gone_is_a_dead_letter_at_once_and_discarding_it_releases_what_waited()
     {
         var url = Receiver.UrlFor("gone", new Behaviour.Always(410));
-        var started = await Client.PlayTo512Async("frank", url);
+        var started = await Client.SessionThatReached512Async("frank", url);
         var (milestone, end) = await Client.MilestoneAndEndWebhooksAsync(started.Id);
 
         var deadLetter = await Api.WaitForStatusAsync(milestone, SideEffectStatus.DeadLettered);
@@ -188,7 +188,7 @@ public sealed class WebhookTests(SideEffectsApiFactory api) : SideEffectsTest(ap
     [Fact]
     public async Task a_session_whose_receiver_is_down_does_not_delay_another_sessions_webhooks()
     {
-        var down = await Client.AbandonedGameAsync("grace", WebhookReceiver.DownUrl());
+        var down = await Client.AbandonedSessionAsync("grace", WebhookReceiver.DownUrl());
         var upUrl = Receiver.UrlFor("up");
         var first = SideEffect.IdFor(down.Id, 2, SideEffectKind.Webhook);
 
@@ -198,7 +198,7 @@ public sealed class WebhookTests(SideEffectsApiFactory api) : SideEffectsTest(ap
             await using var query = Api.Store.QuerySession();
             return (await query.LoadAsync<SideEffect>(first))?.Attempts >= 1;
         }, "session A's first failure", SideEffectsTesting.Patience);
-        var up = await Client.AbandonedGameAsync("heidi", upUrl);
+        var up = await Client.AbandonedSessionAsync("heidi", upUrl);
 
         await WebhookReceiver.WaitUntilAsync(() => Receiver.Delivered("up").Count == 1, "session B's webhook", SideEffectsTesting.Patience);
         var stillDown = (await Api.SideEffectsOfAsync(down.Id)).Single();

@@ -52,7 +52,7 @@ public sealed class WhoSeesWhatTests(SideEffectsApiFactory api) : SideEffectsTes
     public async Task an_admin_sees_the_callback_url_of_a_dead_letter_and_nobody_else_does()
     {
         var url = Receiver.UrlFor("admin", new Behaviour.Always(410));
-        var gone = await Client.AbandonedGameAsync("ada", url);
+        var gone = await Client.AbandonedSessionAsync("ada", url);
         await Api.WaitForSideEffectsAsync(gone.Id, 1, SideEffectStatus.DeadLettered);
 
         var letters = await Client.GetAdminJsonAsync($"/admin/dead-letters?sessionId={gone.Id}");
