@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using EventApi.Api.Features.Health;
+using EventApi.Api.Operations;
 using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Integration.Infrastructure;
 using Marten;

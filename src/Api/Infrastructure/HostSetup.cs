@@ -1,16 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using EventApi.Api.Features.Achievements;
-using EventApi.Api.Features.Admin;
 using EventApi.Api.Features.Challenges;
 using EventApi.Api.Features.Claims;
-using EventApi.Api.Features.Health;
 using EventApi.Api.Features.Leaderboards;
 using EventApi.Api.Features.Sessions;
 using EventApi.Api.Features.SideEffects;
 using EventApi.Api.Features.Statistics;
 using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Api.Infrastructure.Idempotency;
+using EventApi.Api.Operations;
 using EventApi.Api.Infrastructure.RateLimiting;
 using FluentValidation;
 using Wolverine;
@@ -65,11 +64,10 @@ public static class HostSetup
         services.AddIdempotency(builder.Configuration);
         services.AddSessions();
         services.AddChallenges(builder.Configuration);
-        services.AddProjectionOperations(builder.Configuration);
-        services.AddAdminKey(builder.Configuration);
+        services.AddProjections(builder.Configuration);
         services.AddEventApiRateLimiting(builder.Configuration);
         services.AddSideEffects(builder.Configuration);
-        services.AddHealth();
+        services.AddOperations(builder.Configuration);
         services.AddEventApiOpenApi();
         return builder;
     }
@@ -92,8 +90,7 @@ public static class HostSetup
         app.MapStatistics();
         app.MapLeaderboards();
         app.MapAchievements();
-        app.MapAdmin();
-        app.MapHealth();
+        app.MapOperations();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EventApi.Api.Operations;
 using EventApi.Domain.Game;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;

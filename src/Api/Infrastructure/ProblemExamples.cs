@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EventApi.Api.Features.Admin;
+using EventApi.Api.Operations;
 using EventApi.Api.Features.Challenges;
 using EventApi.Api.Features.Claims;
 using EventApi.Api.Features.Sessions;

@@ -33,7 +33,7 @@ public sealed class ProjectionsOptions
 
 public static class ProjectionsSetup
 {
-    public static IServiceCollection AddProjectionOperations(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddProjections(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ProjectionsOptions>()
             .Bind(configuration.GetSection(ProjectionsOptions.Section))
@@ -42,7 +42,6 @@ public static class ProjectionsSetup
             .Validate(o => o.MaxLagSeconds > 0, $"{ProjectionsOptions.Section}:MaxLagSeconds must be positive.")
             .Validate(o => o.RebuildTimeout > TimeSpan.Zero, $"{ProjectionsOptions.Section}:RebuildTimeout must be positive.")
             .ValidateOnStart();
-        services.AddSingleton<DaemonMonitor>();
         return services;
     }
 

@@ -1,9 +1,10 @@
 using System.Globalization;
+using EventApi.Api.Infrastructure;
 using EventApi.Api.Infrastructure.Daemon;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
-namespace EventApi.Api.Features.Health;
+namespace EventApi.Api.Operations;
 
 /// <summary>
 /// Degraded (never unhealthy) while an async shard is paused or stopped, or lags past

@@ -1,10 +1,11 @@
 using System.Text.Json;
+using EventApi.Api.Infrastructure;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 
-namespace EventApi.Api.Infrastructure.Daemon;
+namespace EventApi.Api.Operations;
 
 /// <summary>What a shard's agent is doing.</summary>
 public enum ShardStatus

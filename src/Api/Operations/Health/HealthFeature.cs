@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
-namespace EventApi.Api.Features.Health;
+namespace EventApi.Api.Operations;
 
 /// <summary>Ready when PostgreSQL answers and every table the store is configured with exists.</summary>
 public sealed class DatabaseReadyCheck(IDocumentStore store) : IHealthCheck

@@ -1,7 +1,8 @@
+using EventApi.Api.Infrastructure;
 using Marten;
 using Npgsql;
 
-namespace EventApi.Api.Infrastructure.Daemon;
+namespace EventApi.Api.Operations;
 
 /// <summary>
 /// The questions about Marten's own event tables that Marten has no API for, asked in SQL, in this one place. The

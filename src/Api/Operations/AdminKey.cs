@@ -2,11 +2,12 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
+using EventApi.Api.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
-namespace EventApi.Api.Infrastructure;
+namespace EventApi.Api.Operations;
 
 /// <summary><c>EventApi:AdminKey</c> in configuration.</summary>
 public sealed class AdminOptions

@@ -1,6 +1,7 @@
+using EventApi.Api.Infrastructure;
 using EventApi.Api.Infrastructure.Daemon;
 
-namespace EventApi.Api.Features.Admin;
+namespace EventApi.Api.Operations;
 
 public static class GetProjectionsEndpoint
 {
