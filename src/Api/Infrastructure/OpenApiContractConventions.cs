@@ -98,6 +98,20 @@ public sealed class ProblemSchemaConventions : IDocumentFilter
             },
             ["instance"] = Text("The request's path."),
             ["traceId"] = Text("The request's trace id, to find it in the server's logs."),
+        };
+        foreach (var (name, schema) in Extensions()) properties[name] = schema;
+        return new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = "An RFC 9457 problem. Its type is stable; the extensions below appear with the types they name (null or absent otherwise).",
+            Properties = properties,
+            Required = new HashSet<string> { "type", "title", "status", "detail", "instance", "traceId" },
+        };
+    }
+
+    /// <summary>The extensions some problem types carry (null or absent in the others).</summary>
+    private static Dictionary<string, IOpenApiSchema> Extensions() => new()
+    {
             ["errors"] = new OpenApiSchema
             {
                 Type = JsonSchemaType.Object,
@@ -125,15 +139,7 @@ public sealed class ProblemSchemaConventions : IDocumentFilter
             {
                 Type = JsonSchemaType.Integer | JsonSchemaType.Null, Format = "int32", Minimum = "0", Description = "claim-rejected: the score the replay reached.",
             },
-        };
-        return new OpenApiSchema
-        {
-            Type = JsonSchemaType.Object,
-            Description = "An RFC 9457 problem. Its type is stable; the extensions below appear with the types they name (null or absent otherwise).",
-            Properties = properties,
-            Required = new HashSet<string> { "type", "title", "status", "detail", "instance", "traceId" },
-        };
-    }
+    };
 
     private static OpenApiSchema Text(string description) => new() { Type = JsonSchemaType.String, Description = description };
 }

@@ -31,35 +31,8 @@ public static class OpenApiSetup
                 o.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, $"{assembly}.xml"));
             o.SupportNonNullableReferenceTypes();
             o.UseAllOfToExtendReferenceSchemas();
-            o.MapType<JsonNode>(() => new OpenApiSchema { Type = JsonSchemaType.Object, Description = "The event's data." });
-            // The engine's board is written as JSON rows (BoardJsonConverter), as every board the API shows.
-            o.MapType<Board>(() => new OpenApiSchema
-            {
-                Type = JsonSchemaType.Array,
-                Description = "The 4x4 board as board[y][x], rows top to bottom, 0 for an empty cell.",
-                MinItems = Board.Size,
-                MaxItems = Board.Size,
-                Items = new OpenApiSchema
-                {
-                    Type = JsonSchemaType.Array,
-                    MinItems = Board.Size,
-                    MaxItems = Board.Size,
-                    Items = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0" },
-                },
-            });
-            o.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                Description = "The session's token, returned once by POST /sessions.",
-            });
-            o.AddSecurityDefinition(AdminKeyScheme, new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = AdminKey.Header,
-                Description = "The server's admin key (EventApi:AdminKey). The admin endpoints answer 403 while none is configured.",
-            });
+            MapTypes(o);
+            AddSecuritySchemes(o);
             o.SchemaFilter<NullableReferenceConventions>();
             o.SchemaFilter<ContractSchemaConventions>();
             o.OperationFilter<OperationConventions>();
@@ -67,6 +40,45 @@ public static class OpenApiSetup
             o.DocumentFilter<DocumentConventions>();
         });
         return services;
+    }
+
+    /// <summary>Types written as JSON other than their shape: event data, and the engine's board as rows.</summary>
+    private static void MapTypes(SwaggerGenOptions o)
+    {
+        o.MapType<JsonNode>(() => new OpenApiSchema { Type = JsonSchemaType.Object, Description = "The event's data." });
+        // The engine's board is written as JSON rows (BoardJsonConverter), as every board the API shows.
+        o.MapType<Board>(() => new OpenApiSchema
+        {
+            Type = JsonSchemaType.Array,
+            Description = "The 4x4 board as board[y][x], rows top to bottom, 0 for an empty cell.",
+            MinItems = Board.Size,
+            MaxItems = Board.Size,
+            Items = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array,
+                MinItems = Board.Size,
+                MaxItems = Board.Size,
+                Items = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0" },
+            },
+        });
+    }
+
+    /// <summary>The session's bearer token and the admin key.</summary>
+    private static void AddSecuritySchemes(SwaggerGenOptions o)
+    {
+        o.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            Description = "The session's token, returned once by POST /sessions.",
+        });
+        o.AddSecurityDefinition(AdminKeyScheme, new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Header,
+            Name = AdminKey.Header,
+            Description = "The server's admin key (EventApi:AdminKey). The admin endpoints answer 403 while none is configured.",
+        });
     }
 
     public static WebApplication UseEventApiOpenApi(this WebApplication app)

@@ -5,6 +5,7 @@ using EventApi.Domain.Sessions;
 using EventApi.Projections.Sessions;
 using JasperFx;
 using Marten;
+using JasperFx.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EventApi.Api.Features.Sessions;
@@ -27,39 +28,19 @@ public sealed class SessionCommandPipeline(IDocumentSession session, TimeProvide
         Func<DateTimeOffset, SessionCommand> command, CancellationToken ct)
         where TBody : class
     {
-        // A session that has had too many requests without its token is refused before the token is even compared.
-        if (failedTokens.Refusal(id) is { } refused)
-        {
-            using (refused) return refusals.Refuse(http, refused, Limit.FailedTokens);
-        }
-
-        var presence = BearerTokens.TryRead(http.Request, out var token);
-        if (presence != BearerTokenPresence.Present)
-        {
-            failedTokens.Failed(id);
-            return BearerTokens.Challenge(http, presence);
-        }
+        if (ReadToken(http, id, out var token) is { } refused) return refused;
 
         IdempotencyKey? key = null;
         // The scope names the session by its id, so a key means the same whatever the casing of the URL.
-        var scope = $"POST /sessions/{id:D}/{name}";
-        if (body is not null && idempotency.TryRead(http.Request, scope, body, out key) is { } badKey)
+        if (body is not null && idempotency.TryRead(http.Request, $"POST /sessions/{id:D}/{name}", body, out key) is { } badKey)
             return badKey;
 
         // No session has the empty id (Marten refuses it as a stream id).
         if (id == Guid.Empty) return Problems.SessionNotFound(id);
 
-        var batch = session.CreateBatchQuery();
-        var streamTask = batch.Events.FetchForWriting<SessionView>(id);
-        var accessTask = batch.Load<SessionAccess>(id);
-        var recordTask = key is null ? null : batch.Load<IdempotencyRecord>(key.RecordId);
-        await batch.Execute(ct);
-
-        var stream = await streamTask;
+        var (stream, access, record) = await ReadAsync(id, key, ct);
         var view = stream.Aggregate;
         if (view is null || view.State.Status == SessionStatus.NotStarted) return Problems.SessionNotFound(id);
-
-        var access = await accessTask;
         if (access is null || !access.Admits(token))
         {
             failedTokens.Failed(id);
@@ -67,26 +48,62 @@ public sealed class SessionCommandPipeline(IDocumentSession session, TimeProvide
         }
 
         var now = clock.GetUtcNow();
-        if (key?.Replay(await recordTask!, now) is { } replay) return replay;
-
-        if (!ETags.TryMatchIfMatch(http.Request, view.Version, out var matches))
-            return Problems.InvalidHeader("If-Match", "If-Match must be \"*\" or a list of strong ETags such as \"7\".");
-        if (!matches)
-        {
-            http.Response.Headers.ETag = ETags.For(view.Version);
-            return VersionMismatch(view.Version);
-        }
+        if (key?.Replay(record, now) is { } replay) return replay;
+        if (IfMatchFails(http, view.Version) is { } precondition) return precondition;
 
         var decision = SessionDecider.Decide(command(now), view.State);
         if (decision.Rejection is { } rejection) return Rejected(rejection);
+        return await AppendAsync(http, stream, view, decision.Events, key, now, ct);
+    }
 
-        stream.AppendMany(decision.Events);
+    /// <summary>The bearer token, or the answer to a request without a usable one. A session that has had too many
+    /// requests without its token is refused before the token is even compared.</summary>
+    private IResult? ReadToken(HttpContext http, Guid id, out string token)
+    {
+        token = "";
+        if (failedTokens.Refusal(id) is { } refused)
+        {
+            using (refused) return refusals.Refuse(http, refused, Limit.FailedTokens);
+        }
+
+        var presence = BearerTokens.TryRead(http.Request, out token);
+        if (presence == BearerTokenPresence.Present) return null;
+        failedTokens.Failed(id);
+        return BearerTokens.Challenge(http, presence);
+    }
+
+    /// <summary>The one round trip that reads the session for writing, its access record and any idempotency record.</summary>
+    private async Task<(IEventStream<SessionView> Stream, SessionAccess? Access, IdempotencyRecord? Record)> ReadAsync(
+        Guid id, IdempotencyKey? key, CancellationToken ct)
+    {
+        var batch = session.CreateBatchQuery();
+        var streamTask = batch.Events.FetchForWriting<SessionView>(id);
+        var accessTask = batch.Load<SessionAccess>(id);
+        var recordTask = key is null ? null : batch.Load<IdempotencyRecord>(key.RecordId);
+        await batch.Execute(ct);
+        return (await streamTask, await accessTask, recordTask is null ? null : await recordTask);
+    }
+
+    /// <summary>The answer to an If-Match that cannot be read (400) or names another version (412); null when it holds.</summary>
+    private static IResult? IfMatchFails(HttpContext http, long version)
+    {
+        if (!ETags.TryMatchIfMatch(http.Request, version, out var matches))
+            return Problems.InvalidHeader("If-Match", "If-Match must be \"*\" or a list of strong ETags such as \"7\".");
+        if (matches) return null;
+        http.Response.Headers.ETag = ETags.For(version);
+        return VersionMismatch(version);
+    }
+
+    /// <summary>The one transaction: the decided events (stamped with the command's time), the inline view and the
+    /// idempotency record. A lost race is a 409, or the winner's answer when it carried the same key.</summary>
+    private async Task<IResult> AppendAsync(HttpContext http, IEventStream<SessionView> stream, SessionView view,
+        IReadOnlyList<object> events, IdempotencyKey? key, DateTimeOffset now, CancellationToken ct)
+    {
+        stream.AppendMany(events);
         stream.Events.StampedAt(now);
-        var version = view.Version + decision.Events.Count;
-        var state = decision.Events.Aggregate(view.State, SessionDecider.Evolve);
-        var response = SessionResponse.From(version, state);
+        var version = view.Version + events.Count;
+        var response = SessionResponse.From(version, events.Aggregate(view.State, SessionDecider.Evolve));
         var etag = ETags.For(version);
-
         key?.Record(session, StatusCodes.Status200OK, response, null, etag, now);
 
         try
@@ -98,7 +115,7 @@ public sealed class SessionCommandPipeline(IDocumentSession session, TimeProvide
             // Another request appended first. If it carried the same key, this is its retry: answer as it was
             // answered. Otherwise the client must re-read the session.
             return (key is null ? null : await key.ReplayWinnerAsync(session.DocumentStore, now, ct))
-                   ?? ConcurrencyConflict(id);
+                   ?? ConcurrencyConflict(view.Id);
         }
 
         http.Response.Headers.ETag = etag;
