@@ -111,7 +111,7 @@ public static class SubmitClaimEndpoint
             result = problem;
         }
 
-        return await IdempotencyKey.CommitAsync(session, key, now, ct) ?? result;
+        return await IdempotencyKey.CommitAsync(session, key, now, lostRace: null, ct) ?? result;
     }
 
     public static ProblemHttpResult Rejected(ClaimState claim) =>

@@ -3,9 +3,8 @@ using EventApi.Api.Infrastructure.Idempotency;
 using EventApi.Api.Infrastructure.RateLimiting;
 using EventApi.Domain.Sessions;
 using EventApi.Projections.Sessions;
-using JasperFx;
-using Marten;
 using JasperFx.Events;
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EventApi.Api.Features.Sessions;
@@ -106,17 +105,8 @@ public sealed class SessionCommandPipeline(IDocumentSession session, TimeProvide
         var etag = ETags.For(version);
         key?.Record(session, StatusCodes.Status200OK, response, null, etag, now);
 
-        try
-        {
-            await session.SaveChangesAsync(ct);
-        }
-        catch (Exception e) when (e is ConcurrencyException or DocumentAlreadyExistsException)
-        {
-            // Another request appended first. If it carried the same key, this is its retry: answer as it was
-            // answered. Otherwise the client must re-read the session.
-            return (key is null ? null : await key.ReplayWinnerAsync(session.DocumentStore, now, ct))
-                   ?? ConcurrencyConflict(view.Id);
-        }
+        // Another request appended first: the client must re-read the session (unless it was this one's retry).
+        if (await IdempotencyKey.CommitAsync(session, key, now, () => ConcurrencyConflict(view.Id), ct) is { } lost) return lost;
 
         http.Response.Headers.ETag = etag;
         return TypedResults.Ok(response);

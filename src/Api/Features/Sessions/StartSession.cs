@@ -120,7 +120,7 @@ public static class StartSessionEndpoint
         var etag = ETags.For(version);
         key?.Record(session, StatusCodes.Status201Created, response, location, etag, now);
 
-        if (await IdempotencyKey.CommitAsync(session, key, now, ct) is { } winner) return winner;
+        if (await IdempotencyKey.CommitAsync(session, key, now, lostRace: null, ct) is { } winner) return winner;
 
         http.Response.Headers.ETag = etag;
         return TypedResults.Created(location, response);

@@ -145,20 +145,24 @@ public sealed class IdempotencyKey
     }
 
     /// <summary>
-    /// Commits what an endpoint that starts a stream staged in <paramref name="session"/>, and its key's record. When
-    /// a concurrent request with the same key committed first (nothing of this one was stored): its response, as its
-    /// retry gets it. Null when this request committed.
+    /// Commits what a command staged in <paramref name="session"/> (its events, and its key's record): the one commit
+    /// of every command, new stream or not. When a concurrent request committed first, nothing of this one is stored:
+    /// if that request carried the same key, this is its retry and gets its response; otherwise the answer is
+    /// <paramref name="lostRace"/>'s (a command on an existing session: 409), or the exception goes on when there is
+    /// none (a new stream's id cannot be taken). Null when this request committed.
     /// </summary>
-    public static async Task<IResult?> CommitAsync(IDocumentSession session, IdempotencyKey? key, DateTimeOffset now, CancellationToken ct)
+    public static async Task<IResult?> CommitAsync(IDocumentSession session, IdempotencyKey? key, DateTimeOffset now,
+        Func<IResult>? lostRace, CancellationToken ct)
     {
         try
         {
             await session.SaveChangesAsync(ct);
             return null;
         }
-        catch (DocumentAlreadyExistsException) when (key is not null)
+        catch (Exception e) when ((e is ConcurrencyException or DocumentAlreadyExistsException) && (key is not null || lostRace is not null))
         {
-            if (await key.ReplayWinnerAsync(session.DocumentStore, now, ct) is { } winner) return winner;
+            if (key is not null && await key.ReplayWinnerAsync(session.DocumentStore, now, ct) is { } winner) return winner;
+            if (lostRace is not null) return lostRace();
             throw;
         }
     }
