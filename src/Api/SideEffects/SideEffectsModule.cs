@@ -7,7 +7,19 @@ using Wolverine.Marten;
 
 namespace EventApi.Api.Features.SideEffects;
 
-public static class SideEffectsFeature
+/// <summary>
+/// The side-effects module: its Marten documents, services, Wolverine queue and admin endpoints. Its parts:
+/// <c>Recording/</c> (the subscription that writes a side effect per event), <c>Delivery/</c> (the ordered per-session
+/// outbox, its dispatcher, retries, sweeper and metrics), <c>Webhooks/</c> (sending, signing, destinations) and
+/// <c>Admin/</c> (dead letters and the summary).
+/// </summary>
+/// <remarks>
+/// Every part keeps the namespace <c>EventApi.Api.Features.SideEffects</c>: dead letters record their exception type by
+/// its full name (<c>exceptionType</c> in <c>GET /admin/dead-letters</c>, and its filter), and Wolverine's durable
+/// queue stores <see cref="DeliverSideEffects"/> wake-ups under their full type name, so a new namespace would change
+/// what the API shows and strand what is already stored.
+/// </remarks>
+public static class SideEffectsModule
 {
     /// <summary>The durable local queue the dispatcher listens on.</summary>
     public const string QueueName = "side-effects";
