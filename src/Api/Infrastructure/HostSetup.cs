@@ -69,6 +69,7 @@ public static class HostSetup
         services.AddAdminKey(builder.Configuration);
         services.AddEventApiRateLimiting(builder.Configuration);
         services.AddSideEffects(builder.Configuration);
+        services.AddAchievements();
         services.AddHealth();
         services.AddEventApiOpenApi();
         return builder;

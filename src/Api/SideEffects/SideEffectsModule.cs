@@ -84,6 +84,7 @@ public static class SideEffectsModule
             });
         services.AddSingleton<WebhookSigner>();
         services.AddSingleton<WebhookSender>();
+        services.AddSingleton<ISideEffectDelivery>(sp => sp.GetRequiredService<WebhookSender>());
         services.AddSingleton<SideEffectsMetrics>();
         // OpenTelemetry collects the meter; an exporter (OTLP, Prometheus) added here ships it.
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(SideEffectsMetrics.MeterName));

@@ -1,4 +1,3 @@
-using EventApi.Api.Features.Achievements;
 using Marten;
 using Microsoft.Extensions.Options;
 using Wolverine;
@@ -39,7 +38,7 @@ public static class DeliverSideEffectsHandler
 public sealed class SideEffectDispatcher(
     IDocumentStore store,
     IWolverineRuntime runtime,
-    WebhookSender webhooks,
+    IEnumerable<ISideEffectDelivery> deliveries,
     SideEffectsMetrics metrics,
     IOptions<SideEffectsOptions> options,
     TimeProvider clock,
@@ -54,6 +53,8 @@ public sealed class SideEffectDispatcher(
 
     /// <summary>How much of a session's queue one step reads (a session has a few side effects per milestone).</summary>
     private const int QueueWindow = 200;
+
+    private readonly Dictionary<string, ISideEffectDelivery> _deliveries = ByKind(deliveries);
 
     public async Task DeliverAsync(Guid sessionId, IMessageBus bus, CancellationToken ct)
     {
@@ -103,12 +104,7 @@ public sealed class SideEffectDispatcher(
             return false;
         }
 
-        var result = head.Kind switch
-        {
-            SideEffectKind.Webhook => await webhooks.SendAsync(head, ct),
-            SideEffectKind.Achievement => await RecordAchievementAsync(session, head, now, ct),
-            _ => null,
-        };
+        var result = _deliveries.TryGetValue(head.Kind, out var delivery) ? await delivery.DeliverAsync(session, head, now, ct) : null;
         now = clock.GetUtcNow();
 
         if (result is null)
@@ -157,36 +153,6 @@ public sealed class SideEffectDispatcher(
     }
 
     /// <summary>
-    /// Records the achievement of a milestone, in the caller's transaction: one per player and tile, held by the earliest
-    /// event (by sequence) that reached it, however often and in whatever order the events are delivered.
-    /// </summary>
-    internal static async Task<DeliveryResult> RecordAchievementAsync(IDocumentSession session, SideEffect record, DateTimeOffset now, CancellationToken ct)
-    {
-        if (record.Player is not { } player || record.Tile is not { } tile)
-            return new DeliveryResult(DeliveryOutcome.Permanent, "The achievement names no player or tile.", typeof(InvalidDataException).FullName);
-
-        var id = Achievement.IdFor(player, tile);
-        await SideEffectLocks.LockAchievementAsync(session, id, ct);
-        var recorded = await session.LoadAsync<Achievement>(id, ct);
-        if (recorded is null || recorded.Sequence > record.Sequence)
-        {
-            session.Store(new Achievement
-            {
-                Id = id,
-                Player = player,
-                Tile = tile,
-                SessionId = record.SessionId,
-                Version = record.Version,
-                Sequence = record.Sequence,
-                ReachedAt = record.EventTimestamp,
-                RecordedAt = now,
-            });
-        }
-
-        return DeliveryResult.Done;
-    }
-
-    /// <summary>
     /// A kind this version does not know was written by a newer one (a rolling deploy). It is neither skipped nor
     /// dead-lettered: the session's queue stops at it with the error, and a node that knows the kind delivers it when the
     /// sweeper next wakes the session.
@@ -210,6 +176,16 @@ public sealed class SideEffectDispatcher(
         head.LastFailureAt = now;
         head.LastError = result.Error;
         head.ExceptionType = result.ExceptionType;
+    }
+
+    /// <summary>The deliveries by kind: one for each kind this version writes (<see cref="SideEffectKind.All"/>).</summary>
+    private static Dictionary<string, ISideEffectDelivery> ByKind(IEnumerable<ISideEffectDelivery> deliveries)
+    {
+        var byKind = deliveries.ToDictionary(d => d.Kind, StringComparer.Ordinal);
+        var missing = SideEffectKind.All.Where(kind => !byKind.ContainsKey(kind)).ToArray();
+        return missing.Length == 0
+            ? byKind
+            : throw new InvalidOperationException($"No side-effect delivery is registered for {string.Join(", ", missing)}.");
     }
 
     /// <summary>Moves the given side effects from one status to another; true when any changed.</summary>
