@@ -61,6 +61,22 @@ public static class SideEffectsModule
             .Validate(o => o.SweepInterval > TimeSpan.Zero, $"{SideEffectsOptions.Section}:SweepInterval must be positive.")
             .Validate(o => o.MaxParallelSessions is >= 1 and <= 100, $"{SideEffectsOptions.Section}:MaxParallelSessions must be from 1 to 100.")
             .ValidateOnStart();
+        services.AddWebhooks(configuration);
+        services.AddSingleton<SideEffectsMetrics>();
+        // OpenTelemetry collects the meter; an exporter (OTLP, Prometheus) added here ships it.
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(SideEffectsMetrics.MeterName));
+        services.AddSingleton<SideEffectsOutbox>();
+        services.AddSingleton<SideEffectDispatcher>();
+        services.AddSingleton<SideEffectsSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<SideEffectsSweeper>());
+        services.SubscribeToEventsWithServices<SideEffectsSubscription>(ServiceLifetime.Singleton);
+        return services;
+    }
+
+    /// <summary>The webhooks' options, destination policy, HTTP client, signer and sender, which is the delivery of the
+    /// <c>webhook</c> side effects.</summary>
+    private static void AddWebhooks(this IServiceCollection services, IConfiguration configuration)
+    {
         services.AddOptions<WebhookOptions>()
             .Bind(configuration.GetSection(WebhookOptions.Section))
             .Validate(o => o.SigningKey.Length >= WebhookOptions.MinSigningKeyLength,
@@ -85,15 +101,6 @@ public static class SideEffectsModule
         services.AddSingleton<WebhookSigner>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<ISideEffectDelivery>(sp => sp.GetRequiredService<WebhookSender>());
-        services.AddSingleton<SideEffectsMetrics>();
-        // OpenTelemetry collects the meter; an exporter (OTLP, Prometheus) added here ships it.
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(SideEffectsMetrics.MeterName));
-        services.AddSingleton<SideEffectsOutbox>();
-        services.AddSingleton<SideEffectDispatcher>();
-        services.AddSingleton<SideEffectsSweeper>();
-        services.AddHostedService(sp => sp.GetRequiredService<SideEffectsSweeper>());
-        services.SubscribeToEventsWithServices<SideEffectsSubscription>(ServiceLifetime.Singleton);
-        return services;
     }
 
     /// <summary>

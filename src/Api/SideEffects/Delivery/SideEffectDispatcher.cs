@@ -80,19 +80,46 @@ public sealed class SideEffectDispatcher(
             return false;
         }
 
-        var open = await session.Query<SideEffect>()
+        var open = await OpenSideEffectsAsync(session, sessionId, ct);
+        if (await DueHeadAsync(session, open, ct) is not var (head, dueAt)) return false;
+
+        var result = _deliveries.TryGetValue(head.Kind, out var delivery) ? await delivery.DeliverAsync(session, head, dueAt, ct) : null;
+        var now = clock.GetUtcNow();
+        if (result is null)
+        {
+            BlockOnUnknownKind(session, head, now);
+            await session.SaveChangesAsync(ct);
+            return false;
+        }
+
+        return await RecordOutcomeAsync(session, outbox, open, result, now, ct);
+    }
+
+    /// <summary>The session's queue: its open side effects in stream order (version, then kind), the first
+    /// <see cref="QueueWindow"/> of them.</summary>
+    private static Task<IReadOnlyList<SideEffect>> OpenSideEffectsAsync(IDocumentSession session, Guid sessionId, CancellationToken ct) =>
+        session.Query<SideEffect>()
             .Where(s => s.SessionId == sessionId && s.Status.IsOneOf(SideEffectStatus.Open))
             .OrderBy(s => s.Version).ThenBy(s => s.Kind)
             .Take(QueueWindow)
             .ToListAsync(ct);
-        if (open.Count == 0) return false;
+
+    /// <summary>
+    /// The head of the queue and the time it was found due, or null when there is nothing to deliver now: the queue is
+    /// empty, its head is a dead letter (what is behind it is marked waiting), or its head is not due yet. Side effects
+    /// that waited behind a head that is no longer a dead letter are released first.
+    /// </summary>
+    private async Task<(SideEffect Head, DateTimeOffset Now)?> DueHeadAsync(IDocumentSession session, IReadOnlyList<SideEffect> open,
+        CancellationToken ct)
+    {
+        if (open.Count == 0) return null;
 
         var head = open[0];
         if (head.Status == SideEffectStatus.DeadLettered)
         {
             // Head of line: everything behind a dead letter waits for it, visibly.
             if (Relabel(session, open.Skip(1), SideEffectStatus.Pending, SideEffectStatus.Waiting)) await session.SaveChangesAsync(ct);
-            return false;
+            return null;
         }
 
         var released = Relabel(session, open, SideEffectStatus.Waiting, SideEffectStatus.Pending);
@@ -101,46 +128,64 @@ public sealed class SideEffectDispatcher(
         {
             // Not due: its wake-up is already scheduled (and the sweeper stands behind it).
             if (released) await session.SaveChangesAsync(ct);
-            return false;
+            return null;
         }
 
-        var result = _deliveries.TryGetValue(head.Kind, out var delivery) ? await delivery.DeliverAsync(session, head, now, ct) : null;
-        now = clock.GetUtcNow();
+        return (head, now);
+    }
 
-        if (result is null)
-        {
-            BlockOnUnknownKind(session, head, now);
-            await session.SaveChangesAsync(ct);
-            return false;
-        }
-
+    /// <summary>Records what became of the attempt at the head of the queue, and commits. True when it was delivered and
+    /// others of the session were open behind it.</summary>
+    private async Task<bool> RecordOutcomeAsync(IDocumentSession session, MartenOutbox outbox, IReadOnlyList<SideEffect> open,
+        DeliveryResult result, DateTimeOffset now, CancellationToken ct)
+    {
+        var head = open[0];
         session.Store(head);
         if (result.Outcome == DeliveryOutcome.Delivered)
         {
-            head.Status = SideEffectStatus.Delivered;
-            head.DeliveredAt = now;
-            head.LagSeconds = Math.Max(0, (now - head.EventTimestamp).TotalSeconds);
-            head.NextAttemptAt = now;
-            await session.SaveChangesAsync(ct);
-            metrics.Delivered(head.Kind, head.LagSeconds.Value);
+            await RecordDeliveredAsync(session, head, now, ct);
             // Nothing else was open, so no transaction is spent finding that out again: a side effect written since comes
             // with its own wake-up, which the transaction that wrote it published.
             return open.Count > 1;
         }
 
         RecordFailure(head, result, now);
-        var settings = options.Value;
-        if (result.Outcome == DeliveryOutcome.Transient && head.Attempts < settings.MaxAttempts)
-        {
-            head.NextAttemptAt = now + DeliveryPolicy.NextDelay(head.Attempts, result.RetryAfter, settings, Random.Shared.NextDouble());
-            await outbox.ScheduleAsync(new DeliverSideEffects(sessionId), head.NextAttemptAt);
-            await session.SaveChangesAsync(ct);
-            metrics.Retried(head.Kind);
-            logger.LogInformation("Side effect {Id} failed (attempt {Attempts} of {Max}), next attempt at {NextAttemptAt}: {Error}",
-                head.Id, head.Attempts, settings.MaxAttempts, head.NextAttemptAt, result.Detail ?? result.Error);
-            return false;
-        }
+        if (result.Outcome == DeliveryOutcome.Transient && head.Attempts < options.Value.MaxAttempts)
+            await ScheduleRetryAsync(session, outbox, head, result, now, ct);
+        else
+            await DeadLetterAsync(session, open, result, now, ct);
+        return false;
+    }
 
+    private async Task RecordDeliveredAsync(IDocumentSession session, SideEffect head, DateTimeOffset now, CancellationToken ct)
+    {
+        head.Status = SideEffectStatus.Delivered;
+        head.DeliveredAt = now;
+        head.LagSeconds = Math.Max(0, (now - head.EventTimestamp).TotalSeconds);
+        head.NextAttemptAt = now;
+        await session.SaveChangesAsync(ct);
+        metrics.Delivered(head.Kind, head.LagSeconds.Value);
+    }
+
+    /// <summary>A transient failure with attempts left: the next attempt's time, and its wake-up in the same transaction.</summary>
+    private async Task ScheduleRetryAsync(IDocumentSession session, MartenOutbox outbox, SideEffect head, DeliveryResult result,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var settings = options.Value;
+        head.NextAttemptAt = now + DeliveryPolicy.NextDelay(head.Attempts, result.RetryAfter, settings, Random.Shared.NextDouble());
+        await outbox.ScheduleAsync(new DeliverSideEffects(head.SessionId), head.NextAttemptAt);
+        await session.SaveChangesAsync(ct);
+        metrics.Retried(head.Kind);
+        logger.LogInformation("Side effect {Id} failed (attempt {Attempts} of {Max}), next attempt at {NextAttemptAt}: {Error}",
+            head.Id, head.Attempts, settings.MaxAttempts, head.NextAttemptAt, result.Detail ?? result.Error);
+    }
+
+    /// <summary>A permanent failure, or the last attempt: the head becomes a dead letter and the session's later side effects
+    /// wait behind it.</summary>
+    private async Task DeadLetterAsync(IDocumentSession session, IReadOnlyList<SideEffect> open, DeliveryResult result, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var head = open[0];
         // The dead letter and the session's waiting side effects commit together: if it cannot be stored, nothing moves.
         head.Status = SideEffectStatus.DeadLettered;
         head.DeadLetteredAt = now;
@@ -149,7 +194,6 @@ public sealed class SideEffectDispatcher(
         metrics.DeadLettered(head.Kind);
         logger.LogWarning("Side effect {Id} moved to the dead letters after {Attempts} attempts: {Error}", head.Id, head.Attempts,
             result.Detail ?? result.Error);
-        return false;
     }
 
     /// <summary>
