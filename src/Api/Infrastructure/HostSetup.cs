@@ -67,6 +67,7 @@ public static class HostSetup
         services.AddProjections(builder.Configuration);
         services.AddEventApiRateLimiting(builder.Configuration);
         services.AddSideEffects(builder.Configuration);
+        services.AddAchievements();
         services.AddOperations(builder.Configuration);
         services.AddEventApiOpenApi();
         return builder;

@@ -107,7 +107,7 @@ public sealed class AchievementTests(SideEffectsApiFactory api) : SideEffectsTes
     {
         await using var session = Api.Store.LightweightSession();
         await session.BeginTransactionAsync(CancellationToken.None);
-        (await SideEffectDispatcher.RecordAchievementAsync(session, record, DateTimeOffset.UtcNow, CancellationToken.None)).ShouldBe(DeliveryResult.Done);
+        (await AchievementDelivery.RecordAsync(session, record, DateTimeOffset.UtcNow, CancellationToken.None)).ShouldBe(DeliveryResult.Done);
         await session.SaveChangesAsync();
     }
 

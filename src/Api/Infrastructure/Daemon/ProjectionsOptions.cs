@@ -60,7 +60,7 @@ public static class ProjectionsSetup
     /// <summary>
     /// The error policy for apply errors, the same in continuous runs and in rebuilds (Marten's defaults differ:
     /// skip while running, stop a rebuild). Serialization errors and unknown event types stop every shard, continuous
-    /// or rebuilding (see <c>SideEffectsFeature.ConfigureSideEffects</c>).
+    /// or rebuilding (see <c>SideEffectsModule.ConfigureSideEffects</c>).
     /// </summary>
     public static StoreOptions ApplyProjectionErrorPolicy(this StoreOptions options, ApplyErrorPolicy policy)
     {

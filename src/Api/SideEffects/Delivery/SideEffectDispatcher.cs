@@ -1,4 +1,3 @@
-using EventApi.Api.Features.Achievements;
 using Marten;
 using Microsoft.Extensions.Options;
 using Wolverine;
@@ -39,7 +38,7 @@ public static class DeliverSideEffectsHandler
 public sealed class SideEffectDispatcher(
     IDocumentStore store,
     IWolverineRuntime runtime,
-    WebhookSender webhooks,
+    IEnumerable<ISideEffectDelivery> deliveries,
     SideEffectsMetrics metrics,
     IOptions<SideEffectsOptions> options,
     TimeProvider clock,
@@ -54,6 +53,8 @@ public sealed class SideEffectDispatcher(
 
     /// <summary>How much of a session's queue one step reads (a session has a few side effects per milestone).</summary>
     private const int QueueWindow = 200;
+
+    private readonly Dictionary<string, ISideEffectDelivery> _deliveries = ByKind(deliveries);
 
     public async Task DeliverAsync(Guid sessionId, IMessageBus bus, CancellationToken ct)
     {
@@ -79,19 +80,46 @@ public sealed class SideEffectDispatcher(
             return false;
         }
 
-        var open = await session.Query<SideEffect>()
+        var open = await OpenSideEffectsAsync(session, sessionId, ct);
+        if (await DueHeadAsync(session, open, ct) is not var (head, dueAt)) return false;
+
+        var result = _deliveries.TryGetValue(head.Kind, out var delivery) ? await delivery.DeliverAsync(session, head, dueAt, ct) : null;
+        var now = clock.GetUtcNow();
+        if (result is null)
+        {
+            BlockOnUnknownKind(session, head, now);
+            await session.SaveChangesAsync(ct);
+            return false;
+        }
+
+        return await RecordOutcomeAsync(session, outbox, open, result, now, ct);
+    }
+
+    /// <summary>The session's queue: its open side effects in stream order (version, then kind), the first
+    /// <see cref="QueueWindow"/> of them.</summary>
+    private static Task<IReadOnlyList<SideEffect>> OpenSideEffectsAsync(IDocumentSession session, Guid sessionId, CancellationToken ct) =>
+        session.Query<SideEffect>()
             .Where(s => s.SessionId == sessionId && s.Status.IsOneOf(SideEffectStatus.Open))
             .OrderBy(s => s.Version).ThenBy(s => s.Kind)
             .Take(QueueWindow)
             .ToListAsync(ct);
-        if (open.Count == 0) return false;
+
+    /// <summary>
+    /// The head of the queue and the time it was found due, or null when there is nothing to deliver now: the queue is
+    /// empty, its head is a dead letter (what is behind it is marked waiting), or its head is not due yet. Side effects
+    /// that waited behind a head that is no longer a dead letter are released first.
+    /// </summary>
+    private async Task<(SideEffect Head, DateTimeOffset Now)?> DueHeadAsync(IDocumentSession session, IReadOnlyList<SideEffect> open,
+        CancellationToken ct)
+    {
+        if (open.Count == 0) return null;
 
         var head = open[0];
         if (head.Status == SideEffectStatus.DeadLettered)
         {
             // Head of line: everything behind a dead letter waits for it, visibly.
             if (Relabel(session, open.Skip(1), SideEffectStatus.Pending, SideEffectStatus.Waiting)) await session.SaveChangesAsync(ct);
-            return false;
+            return null;
         }
 
         var released = Relabel(session, open, SideEffectStatus.Waiting, SideEffectStatus.Pending);
@@ -100,51 +128,64 @@ public sealed class SideEffectDispatcher(
         {
             // Not due: its wake-up is already scheduled (and the sweeper stands behind it).
             if (released) await session.SaveChangesAsync(ct);
-            return false;
+            return null;
         }
 
-        var result = head.Kind switch
-        {
-            SideEffectKind.Webhook => await webhooks.SendAsync(head, ct),
-            SideEffectKind.Achievement => await RecordAchievementAsync(session, head, now, ct),
-            _ => null,
-        };
-        now = clock.GetUtcNow();
+        return (head, now);
+    }
 
-        if (result is null)
-        {
-            BlockOnUnknownKind(session, head, now);
-            await session.SaveChangesAsync(ct);
-            return false;
-        }
-
+    /// <summary>Records what became of the attempt at the head of the queue, and commits. True when it was delivered and
+    /// others of the session were open behind it.</summary>
+    private async Task<bool> RecordOutcomeAsync(IDocumentSession session, MartenOutbox outbox, IReadOnlyList<SideEffect> open,
+        DeliveryResult result, DateTimeOffset now, CancellationToken ct)
+    {
+        var head = open[0];
         session.Store(head);
         if (result.Outcome == DeliveryOutcome.Delivered)
         {
-            head.Status = SideEffectStatus.Delivered;
-            head.DeliveredAt = now;
-            head.LagSeconds = Math.Max(0, (now - head.EventTimestamp).TotalSeconds);
-            head.NextAttemptAt = now;
-            await session.SaveChangesAsync(ct);
-            metrics.Delivered(head.Kind, head.LagSeconds.Value);
+            await RecordDeliveredAsync(session, head, now, ct);
             // Nothing else was open, so no transaction is spent finding that out again: a side effect written since comes
             // with its own wake-up, which the transaction that wrote it published.
             return open.Count > 1;
         }
 
         RecordFailure(head, result, now);
-        var settings = options.Value;
-        if (result.Outcome == DeliveryOutcome.Transient && head.Attempts < settings.MaxAttempts)
-        {
-            head.NextAttemptAt = now + DeliveryPolicy.NextDelay(head.Attempts, result.RetryAfter, settings, Random.Shared.NextDouble());
-            await outbox.ScheduleAsync(new DeliverSideEffects(sessionId), head.NextAttemptAt);
-            await session.SaveChangesAsync(ct);
-            metrics.Retried(head.Kind);
-            logger.LogInformation("Side effect {Id} failed (attempt {Attempts} of {Max}), next attempt at {NextAttemptAt}: {Error}",
-                head.Id, head.Attempts, settings.MaxAttempts, head.NextAttemptAt, result.Detail ?? result.Error);
-            return false;
-        }
+        if (result.Outcome == DeliveryOutcome.Transient && head.Attempts < options.Value.MaxAttempts)
+            await ScheduleRetryAsync(session, outbox, head, result, now, ct);
+        else
+            await DeadLetterAsync(session, open, result, now, ct);
+        return false;
+    }
 
+    private async Task RecordDeliveredAsync(IDocumentSession session, SideEffect head, DateTimeOffset now, CancellationToken ct)
+    {
+        head.Status = SideEffectStatus.Delivered;
+        head.DeliveredAt = now;
+        head.LagSeconds = Math.Max(0, (now - head.EventTimestamp).TotalSeconds);
+        head.NextAttemptAt = now;
+        await session.SaveChangesAsync(ct);
+        metrics.Delivered(head.Kind, head.LagSeconds.Value);
+    }
+
+    /// <summary>A transient failure with attempts left: the next attempt's time, and its wake-up in the same transaction.</summary>
+    private async Task ScheduleRetryAsync(IDocumentSession session, MartenOutbox outbox, SideEffect head, DeliveryResult result,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var settings = options.Value;
+        head.NextAttemptAt = now + DeliveryPolicy.NextDelay(head.Attempts, result.RetryAfter, settings, Random.Shared.NextDouble());
+        await outbox.ScheduleAsync(new DeliverSideEffects(head.SessionId), head.NextAttemptAt);
+        await session.SaveChangesAsync(ct);
+        metrics.Retried(head.Kind);
+        logger.LogInformation("Side effect {Id} failed (attempt {Attempts} of {Max}), next attempt at {NextAttemptAt}: {Error}",
+            head.Id, head.Attempts, settings.MaxAttempts, head.NextAttemptAt, result.Detail ?? result.Error);
+    }
+
+    /// <summary>A permanent failure, or the last attempt: the head becomes a dead letter and the session's later side effects
+    /// wait behind it.</summary>
+    private async Task DeadLetterAsync(IDocumentSession session, IReadOnlyList<SideEffect> open, DeliveryResult result, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var head = open[0];
         // The dead letter and the session's waiting side effects commit together: if it cannot be stored, nothing moves.
         head.Status = SideEffectStatus.DeadLettered;
         head.DeadLetteredAt = now;
@@ -153,37 +194,6 @@ public sealed class SideEffectDispatcher(
         metrics.DeadLettered(head.Kind);
         logger.LogWarning("Side effect {Id} moved to the dead letters after {Attempts} attempts: {Error}", head.Id, head.Attempts,
             result.Detail ?? result.Error);
-        return false;
-    }
-
-    /// <summary>
-    /// Records the achievement of a milestone, in the caller's transaction: one per player and tile, held by the earliest
-    /// event (by sequence) that reached it, however often and in whatever order the events are delivered.
-    /// </summary>
-    internal static async Task<DeliveryResult> RecordAchievementAsync(IDocumentSession session, SideEffect record, DateTimeOffset now, CancellationToken ct)
-    {
-        if (record.Player is not { } player || record.Tile is not { } tile)
-            return new DeliveryResult(DeliveryOutcome.Permanent, "The achievement names no player or tile.", typeof(InvalidDataException).FullName);
-
-        var id = Achievement.IdFor(player, tile);
-        await SideEffectLocks.LockAchievementAsync(session, id, ct);
-        var recorded = await session.LoadAsync<Achievement>(id, ct);
-        if (recorded is null || recorded.Sequence > record.Sequence)
-        {
-            session.Store(new Achievement
-            {
-                Id = id,
-                Player = player,
-                Tile = tile,
-                SessionId = record.SessionId,
-                Version = record.Version,
-                Sequence = record.Sequence,
-                ReachedAt = record.EventTimestamp,
-                RecordedAt = now,
-            });
-        }
-
-        return DeliveryResult.Done;
     }
 
     /// <summary>
@@ -210,6 +220,16 @@ public sealed class SideEffectDispatcher(
         head.LastFailureAt = now;
         head.LastError = result.Error;
         head.ExceptionType = result.ExceptionType;
+    }
+
+    /// <summary>The deliveries by kind: one for each kind this version writes (<see cref="SideEffectKind.All"/>).</summary>
+    private static Dictionary<string, ISideEffectDelivery> ByKind(IEnumerable<ISideEffectDelivery> deliveries)
+    {
+        var byKind = deliveries.ToDictionary(d => d.Kind, StringComparer.Ordinal);
+        var missing = SideEffectKind.All.Where(kind => !byKind.ContainsKey(kind)).ToArray();
+        return missing.Length == 0
+            ? byKind
+            : throw new InvalidOperationException($"No side-effect delivery is registered for {string.Join(", ", missing)}.");
     }
 
     /// <summary>Moves the given side effects from one status to another; true when any changed.</summary>

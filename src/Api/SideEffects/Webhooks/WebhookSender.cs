@@ -1,17 +1,25 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Marten;
 using Microsoft.Extensions.Options;
 
 namespace EventApi.Api.Features.SideEffects;
 
-/// <summary>POSTs one webhook and says what became of it.</summary>
+/// <summary>POSTs one webhook and says what became of it: the delivery of the <c>webhook</c> side effects.</summary>
 public sealed class WebhookSender(IHttpClientFactory clients, WebhookSigner signer, IOptions<SideEffectsOptions> options, TimeProvider clock)
+    : ISideEffectDelivery
 {
     /// <summary>The named HttpClient: no redirects followed, no client-wide timeout (each attempt has its own).</summary>
     public const string ClientName = "side-effects-webhooks";
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
+
+    public string Kind => SideEffectKind.Webhook;
+
+    /// <summary>Sends the webhook; it writes nothing in the dispatcher's transaction.</summary>
+    Task<DeliveryResult> ISideEffectDelivery.DeliverAsync(IDocumentSession session, SideEffect sideEffect, DateTimeOffset now, CancellationToken ct) =>
+        SendAsync(sideEffect, ct);
 
     /// <summary>One attempt, bounded by <c>EventApi:SideEffects:Timeout</c>. Cancellation by <paramref name="ct"/> (the
     /// host stopping) is no attempt: it is thrown, not reported.</summary>

@@ -5,7 +5,7 @@ namespace EventApi.Api.Features.SideEffects;
 /// <summary>What became of one attempt at a side effect.</summary>
 public enum DeliveryOutcome
 {
-    /// <summary>Done: the receiver answered 2xx (or the achievement is recorded).</summary>
+    /// <summary>Done: the side effect took place (a webhook's receiver answered 2xx).</summary>
     Delivered,
 
     /// <summary>Worth trying again: a timeout, a connection error, 5xx, 408 or 429.</summary>

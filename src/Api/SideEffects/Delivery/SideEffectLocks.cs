@@ -6,14 +6,13 @@ using Marten;
 namespace EventApi.Api.Features.SideEffects;
 
 /// <summary>
-/// PostgreSQL advisory locks held for a transaction: a session's queue (one worker at a time across every node) and a
-/// player's milestone tile (one achievement however many sessions reach it at once). The two-key form keeps them apart
-/// from each other and from the daemon's single-key locks.
+/// PostgreSQL advisory locks held for a transaction: a session's queue (one worker at a time across every node), and
+/// those a delivery takes for its own writes, in a key space of its own. The two-key form keeps them apart from each
+/// other and from the daemon's single-key locks.
 /// </summary>
 public static class SideEffectLocks
 {
     private const int SessionSpace = 0x5345_4646; // "SEFF"
-    private const int AchievementSpace = 0x4143_4856; // "ACHV"
 
     /// <summary>Takes the session's lock if it is free; false when another transaction holds it.</summary>
     public static async Task<bool> TryLockSessionAsync(IDocumentSession session, Guid sessionId, CancellationToken ct) =>
@@ -27,9 +26,13 @@ public static class SideEffectLocks
             await LockAsync(session, SessionSpace, key, ct);
     }
 
-    /// <summary>Waits for the lock of a player's milestone tile.</summary>
-    public static Task LockAchievementAsync(IDocumentSession session, string achievementId, CancellationToken ct) =>
-        LockAsync(session, AchievementSpace, Key(achievementId), ct);
+    /// <summary>Waits for the lock of <paramref name="name"/> in a delivery's own key <paramref name="space"/> (any but
+    /// the sessions').</summary>
+    public static Task LockAsync(IDocumentSession session, int space, string name, CancellationToken ct)
+    {
+        if (space == SessionSpace) throw new ArgumentOutOfRangeException(nameof(space), space, "The sessions' key space is the dispatcher's own.");
+        return LockAsync(session, space, Key(name), ct);
+    }
 
     private static Task LockAsync(IDocumentSession session, int space, int key, CancellationToken ct) =>
         session.AdvancedSql.QueryAsync<bool>("select true from (select pg_advisory_xact_lock(?, ?)) l", ct, space, key);

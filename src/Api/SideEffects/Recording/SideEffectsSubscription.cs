@@ -22,7 +22,7 @@ namespace EventApi.Api.Features.SideEffects;
 /// <remarks>
 /// It reads every event, with no type filter: a filter would leave events of types this version does not know out of
 /// the daemon's query, silently. Unfiltered, such an event (or one it cannot decode) stops the subscription with a
-/// visible error (see <see cref="SideEffectsFeature.ConfigureSideEffects(Marten.StoreOptions)"/>).
+/// visible error (see <see cref="SideEffectsModule.ConfigureSideEffects(Marten.StoreOptions)"/>).
 /// </remarks>
 public sealed class SideEffectsSubscription : BatchSubscription
 {

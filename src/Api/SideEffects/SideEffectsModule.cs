@@ -7,7 +7,19 @@ using Wolverine.Marten;
 
 namespace EventApi.Api.Features.SideEffects;
 
-public static class SideEffectsFeature
+/// <summary>
+/// The side-effects module: its Marten documents, services, Wolverine queue and admin endpoints. Its parts:
+/// <c>Recording/</c> (the subscription that writes a side effect per event), <c>Delivery/</c> (the ordered per-session
+/// outbox, its dispatcher, retries, sweeper and metrics), <c>Webhooks/</c> (sending, signing, destinations) and
+/// <c>Admin/</c> (dead letters and the summary).
+/// </summary>
+/// <remarks>
+/// Every part keeps the namespace <c>EventApi.Api.Features.SideEffects</c>: dead letters record their exception type by
+/// its full name (<c>exceptionType</c> in <c>GET /admin/dead-letters</c>, and its filter), and Wolverine's durable
+/// queue stores <see cref="DeliverSideEffects"/> wake-ups under their full type name, so a new namespace would change
+/// what the API shows and strand what is already stored.
+/// </remarks>
+public static class SideEffectsModule
 {
     /// <summary>The durable local queue the dispatcher listens on.</summary>
     public const string QueueName = "side-effects";
@@ -49,6 +61,22 @@ public static class SideEffectsFeature
             .Validate(o => o.SweepInterval > TimeSpan.Zero, $"{SideEffectsOptions.Section}:SweepInterval must be positive.")
             .Validate(o => o.MaxParallelSessions is >= 1 and <= 100, $"{SideEffectsOptions.Section}:MaxParallelSessions must be from 1 to 100.")
             .ValidateOnStart();
+        services.AddWebhooks(configuration);
+        services.AddSingleton<SideEffectsMetrics>();
+        // OpenTelemetry collects the meter; an exporter (OTLP, Prometheus) added here ships it.
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(SideEffectsMetrics.MeterName));
+        services.AddSingleton<SideEffectsOutbox>();
+        services.AddSingleton<SideEffectDispatcher>();
+        services.AddSingleton<SideEffectsSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<SideEffectsSweeper>());
+        services.SubscribeToEventsWithServices<SideEffectsSubscription>(ServiceLifetime.Singleton);
+        return services;
+    }
+
+    /// <summary>The webhooks' options, destination policy, HTTP client, signer and sender, which is the delivery of the
+    /// <c>webhook</c> side effects.</summary>
+    private static void AddWebhooks(this IServiceCollection services, IConfiguration configuration)
+    {
         services.AddOptions<WebhookOptions>()
             .Bind(configuration.GetSection(WebhookOptions.Section))
             .Validate(o => o.SigningKey.Length >= WebhookOptions.MinSigningKeyLength,
@@ -72,15 +100,7 @@ public static class SideEffectsFeature
             });
         services.AddSingleton<WebhookSigner>();
         services.AddSingleton<WebhookSender>();
-        services.AddSingleton<SideEffectsMetrics>();
-        // OpenTelemetry collects the meter; an exporter (OTLP, Prometheus) added here ships it.
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(SideEffectsMetrics.MeterName));
-        services.AddSingleton<SideEffectsOutbox>();
-        services.AddSingleton<SideEffectDispatcher>();
-        services.AddSingleton<SideEffectsSweeper>();
-        services.AddHostedService(sp => sp.GetRequiredService<SideEffectsSweeper>());
-        services.SubscribeToEventsWithServices<SideEffectsSubscription>(ServiceLifetime.Singleton);
-        return services;
+        services.AddSingleton<ISideEffectDelivery>(sp => sp.GetRequiredService<WebhookSender>());
     }
 
     /// <summary>
