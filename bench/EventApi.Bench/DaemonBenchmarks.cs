@@ -85,7 +85,7 @@ public static class DaemonBenchmarks
         using var store = StoreBenchmarks.Store(database.ConnectionString, "public", sessionView: true, AutoCreate.None);
         var workload = Workload.Generate(store, options.Events, Encoding.UTF8.GetBytes(secret));
         var load = await Load(store, database, workload);
-        var baseline = await Baseline(database.Raw, workload.Events.Count, options.BaselineRounds);
+        var baseline = await Baseline(database.Raw, StoreBenchmarks.TypesByName(store), workload.Events.Count, options.BaselineRounds);
 
         var (host, catchUp) = await CatchUp(database, settings, workload, load.LastSequence);
         await using var api = host;
@@ -321,11 +321,10 @@ public static class DaemonBenchmarks
     }
 
     /// <summary>One streaming query over every event in sequence order, each row deserialized into its event type.</summary>
-    private static async Task<BaselineResult> Baseline(NpgsqlDataSource raw, int expected, int rounds)
+    private static async Task<BaselineResult> Baseline(NpgsqlDataSource raw, Dictionary<string, Type> typeByName, int expected, int rounds)
     {
         Console.WriteLine();
         Console.WriteLine($"Baseline: SELECT type, data FROM mt_events ORDER BY seq_id + System.Text.Json, {rounds} rounds.");
-        var typeByName = StoreBenchmarks.EventTypes.ToDictionary(t => JsonNamingPolicy.SnakeCaseLower.ConvertName(t.Name), t => t);
         var rates = new List<double>();
         for (var round = 0; round < rounds; round++)
         {
