@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using EventApi.Bench;
+using EventApi.Bench.Modes.Http;
 
 // One mode a run, each with its own options (scripts/bench.sh runs them all); anything else goes to BenchmarkDotNet
 // (the engine).
