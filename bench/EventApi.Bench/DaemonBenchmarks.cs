@@ -82,10 +82,10 @@ public static class DaemonBenchmarks
         await (await ApiHost.StartAsync(database.ConnectionString, settings)).DisposeAsync();
 
         // The bulk load's store: the API's serializer and event settings and the session views, on the API's schema.
-        using var store = StoreBenchmarks.Store(database.ConnectionString, "public", sessionView: true, AutoCreate.None);
+        using var store = SessionStore.Create(database.ConnectionString, "public", sessionView: true, AutoCreate.None);
         var workload = Workload.Generate(store, options.Events, Encoding.UTF8.GetBytes(secret));
         var load = await Load(store, database, workload);
-        var baseline = await Baseline(database.Raw, StoreBenchmarks.TypesByName(store), workload.Events.Count, options.BaselineRounds);
+        var baseline = await Baseline(database.Raw, SessionStore.TypesByName(store), workload.Events.Count, options.BaselineRounds);
 
         var (host, catchUp) = await CatchUp(database, settings, workload, load.LastSequence);
         await using var api = host;
@@ -335,7 +335,7 @@ public static class DaemonBenchmarks
             var count = 0;
             while (await reader.ReadAsync())
             {
-                _ = JsonSerializer.Deserialize(reader.GetString(1), typeByName[reader.GetString(0)], StoreBenchmarks.Json)
+                _ = JsonSerializer.Deserialize(reader.GetString(1), typeByName[reader.GetString(0)], SessionStore.Json)
                     ?? throw new InvalidDataException("A null event.");
                 count++;
             }
