@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using EventApi.Bench;
+using EventApi.Bench.Modes.Daemon;
 using EventApi.Bench.Modes.Http;
 using EventApi.Bench.Modes.Store;
 
