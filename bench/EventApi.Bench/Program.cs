@@ -1,5 +1,9 @@
 using BenchmarkDotNet.Running;
 using EventApi.Bench;
+using EventApi.Bench.Modes.Daemon;
+using EventApi.Bench.Modes.Http;
+using EventApi.Bench.Modes.SideEffects;
+using EventApi.Bench.Modes.Store;
 
 // One mode a run, each with its own options (scripts/bench.sh runs them all); anything else goes to BenchmarkDotNet
 // (the engine).

@@ -1,61 +1,33 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text;
+using EventApi.Testing;
 
 namespace EventApi.Bench.Harness;
 
 /// <summary>
 /// The API as production runs it: the Release build (<c>src/Api/bin/Release</c>, which scripts/bench.sh builds) in a
-/// process of its own, on a free loopback port, configured by environment variables, so the bench's own CPU and
-/// allocations are not the API's.
+/// process of its own (<see cref="ApiRunner"/>), on a free loopback port, configured by environment variables, so the
+/// bench's own CPU and allocations are not the API's.
 /// </summary>
 public sealed class ApiHost : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly ApiRunner _runner;
 
-    private ApiHost(Process process, Uri address, string adminKey)
+    private ApiHost(ApiRunner runner, string adminKey)
     {
-        _process = process;
-        Address = address;
+        _runner = runner;
         AdminKey = adminKey;
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
     }
 
-    public Uri Address { get; }
+    public Uri Address => _runner.Address;
 
     /// <summary>The API process's id (its CPU time is in <c>/proc/&lt;id&gt;/stat</c>).</summary>
-    public int ProcessId => _process.Id;
+    public int ProcessId => _runner.ProcessId;
 
     /// <summary>The <c>X-Admin-Key</c> this process was started with.</summary>
     public string AdminKey { get; }
 
     /// <summary>What the process wrote (warnings and errors only: the bench starts it with log level Warning).</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output) return _output.ToString();
-        }
-    }
-
-    public static string RepositoryRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "EventApi.sln"))) return dir.FullName;
-            }
-
-            throw new InvalidOperationException("EventApi.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
+    public string Output => _runner.Output;
 
     /// <summary>
     /// Starts the API on <paramref name="connectionString"/> with fresh secrets and waits until it answers
@@ -65,26 +37,15 @@ public sealed class ApiHost : IAsyncDisposable
     public static async Task<ApiHost> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? settings = null,
         TimeSpan? timeout = null)
     {
-        var assembly = Path.Combine(RepositoryRoot, "src", "Api", "bin", "Release", "net10.0", "EventApi.Api.dll");
+        var assembly = ApiRunner.AssemblyPath("Release");
         if (!File.Exists(assembly))
         {
             throw new FileNotFoundException("The API's Release build is missing: dotnet build src/Api -c Release.", assembly);
         }
 
-        var port = FreePort();
         var adminKey = Secret();
-        var start = new ProcessStartInfo("dotnet")
+        var configuration = new Dictionary<string, string>
         {
-            WorkingDirectory = Path.GetDirectoryName(assembly)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(assembly);
-        var environment = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ConnectionStrings:Postgres"] = connectionString,
             ["EventApi:Challenges:Secret"] = Secret(),
             ["EventApi:Webhooks:SigningKey"] = Secret(),
@@ -97,42 +58,18 @@ public sealed class ApiHost : IAsyncDisposable
             ["EventApi:RateLimits:SessionStarts:PermitLimit"] = "1000000",
             ["EventApi:RateLimits:Claims:PermitLimit"] = "1000000",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
-        foreach (var (key, value) in environment) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) configuration[key] = value;
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var host = new ApiHost(process, new Uri($"http://127.0.0.1:{port}"), adminKey);
-        using var probe = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = Stopwatch.StartNew();
-        var limit = timeout ?? TimeSpan.FromSeconds(60);
-        while (true)
+        var host = new ApiHost(new ApiRunner(assembly, ApiRunner.FreePort(), "Production", configuration), adminKey);
+        try
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"The API exited with {process.ExitCode} while starting:\n{host.Output}");
-            }
-
-            try
-            {
-                using var response = await probe.GetAsync("/health/live");
-                if (response.StatusCode == HttpStatusCode.OK) return host;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Still starting.
-            }
-
-            if (deadline.Elapsed > limit)
-            {
-                await host.DisposeAsync();
-                throw new TimeoutException($"The API did not answer within {limit}:\n{host.Output}");
-            }
-
-            await Task.Delay(100);
+            await host._runner.StartAsync(timeout ?? TimeSpan.FromSeconds(60));
+            return host;
+        }
+        catch (TimeoutException)
+        {
+            await host.DisposeAsync();
+            throw;
         }
     }
 
@@ -151,37 +88,9 @@ public sealed class ApiHost : IAsyncDisposable
     /// <summary>Stops the process (SIGTERM, then SIGKILL after 10 s) and waits for it.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            try
-            {
-                using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-                await kill.WaitForExitAsync();
-                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await _process.WaitForExitAsync(grace.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or System.ComponentModel.Win32Exception)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
-
-        _process.Dispose();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
+        await _runner.StopAsync(TimeSpan.FromSeconds(10));
+        await _runner.DisposeAsync();
     }
 
     private static string Secret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using EventApi.Bench.Harness;
+
+namespace EventApi.Bench.Modes.Http;
+
+/// <summary>
+/// HTTP moves: single-move <c>POST /sessions/{id}/moves</c> against the API's Release build in a process of its own,
+/// closed-loop at each concurrency level, against two baselines in the same run: a raw Npgsql single-row INSERT of
+/// a stored move's JSON (autocommit, one transaction a row; the database's commit limit) and <c>GET /health/live</c>
+/// on the same API process (the HTTP ceiling). The three cases take turns at each level. Creates its own database
+/// on the server of the connection string (EVENTAPI_BENCH_PG or --connection) and drops it at the end.
+/// </summary>
+public static class HttpBenchmarks
+{
+    internal const string Moves = "moves";
+    internal const string RawInsert = "raw INSERT";
+    internal const string TrivialGet = "trivial GET";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        // Figures in the report and the console read the same everywhere.
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        var options = HttpArguments.Parse(args);
+        if (options is null) return 2;
+
+        var total = Stopwatch.StartNew();
+        await using var database = await BenchDatabase.CreateAsync(options.Connection, "http");
+        await using var api = await ApiHost.StartAsync(database.ConnectionString);
+        Console.WriteLine($"API started at {api.Address} ({total.Elapsed.TotalSeconds:F1} s).");
+        using var client = api.CreateClient();
+        var cpu = await CpuMeter.CreateAsync(database, api.ProcessId);
+
+        var sessions = new SessionPool(client);
+        await sessions.TopUpAsync(options.Sessions);
+        Console.WriteLine($"{options.Sessions} sessions started over HTTP ({total.Elapsed.TotalSeconds:F1} s).");
+
+        // A first round of moves warms the API up and stores the events the INSERT baseline copies.
+        await ClosedLoop.MeasureAsync(() => Task.FromResult<IWorker>(new MoveWorker(client, sessions)), options.Concurrency.Max(),
+            options.WarmUp, options.WarmUp, cpu);
+        var payload = await StoredMoveAsync(database);
+        Console.WriteLine($"INSERT payload: the median stored TilesMoved, {payload.Bytes} bytes as jsonb text: {payload.Json}");
+        await database.CreateRawEventsTableAsync();
+
+        var cases = new (string Name, Func<Task<IWorker>> Open)[]
+        {
+            (Moves, () => Task.FromResult<IWorker>(new MoveWorker(client, sessions))),
+            (RawInsert, async () => await InsertWorker.OpenAsync(database.Raw, payload.Json)),
+            (TrivialGet, () => Task.FromResult<IWorker>(new GetWorker(client))),
+        };
+        var (results, longestCatchUp) = await MeasureCasesAsync(cases, options, sessions, database, cpu);
+
+        await sessions.VerifyAsync();
+        Console.WriteLine(
+            $"Every session's board and move count on the server match the client's engine ({sessions.Started:N0} sessions, " +
+            $"{sessions.Finished:N0} games over). Total {total.Elapsed.TotalSeconds:F0} s.");
+
+        var run = new HttpRun(options, payload, sessions.Started, sessions.Finished, longestCatchUp, results);
+        Console.WriteLine();
+        Console.WriteLine(HttpReport.ConsoleTable(run));
+        var markdown = HttpReport.Render(run, database);
+        Console.WriteLine(markdown);
+        if (options.Markdown is not null) Report.WriteSection(options.Markdown, "http", markdown);
+        return 0;
+    }
+
+    /// <summary>The cases in turns at each concurrency level; the longest the daemon took to catch up after moves.</summary>
+    private static async Task<(List<Result> Results, TimeSpan LongestCatchUp)> MeasureCasesAsync(
+        (string Name, Func<Task<IWorker>> Open)[] cases, HttpArguments options, SessionPool sessions, BenchDatabase database,
+        CpuMeter cpu)
+    {
+        var results = new List<Result>();
+        var longestCatchUp = TimeSpan.Zero;
+        foreach (var concurrency in options.Concurrency)
+        {
+            foreach (var (name, open) in cases)
+            {
+                // Games that ended are replaced here, outside the timed window.
+                if (name == Moves) await sessions.TopUpAsync(options.Sessions);
+                var measured = await ClosedLoop.MeasureAsync(open, concurrency, options.WarmUp, options.Duration, cpu);
+                var result = new Result(name, concurrency, measured);
+                results.Add(result);
+                Console.WriteLine(
+                    $"  {concurrency,3} {name,-12} {result.RequestsPerSecond,8:N0} req/s  p50 {result.P50,7:F2} ms  " +
+                    $"p95 {result.P95,7:F2} ms  p99 {result.P99,7:F2} ms  ({result.Requests:N0} requests)");
+
+                // The async daemon's work on the moves' events is not left to slow the next case down.
+                if (name == Moves)
+                {
+                    var catchUp = await WaitForDaemonAsync(database);
+                    if (catchUp > longestCatchUp) longestCatchUp = catchUp;
+                }
+            }
+        }
+
+        return (results, longestCatchUp);
+    }
+
+    /// <summary>Waits until every async projection and subscription has processed every event the moves appended.</summary>
+    private static async Task<TimeSpan> WaitForDaemonAsync(BenchDatabase database)
+    {
+        var waited = Stopwatch.StartNew();
+        await using var command = database.Raw.CreateCommand("""
+            SELECT (SELECT coalesce(max(seq_id), 0) FROM mt_events) - coalesce(min(last_seq_id), 0)
+            FROM mt_event_progression WHERE name NOT LIKE 'HighWater%'
+            """);
+        while ((long)(await command.ExecuteScalarAsync())! > 0)
+        {
+            if (waited.Elapsed > TimeSpan.FromMinutes(1))
+                throw new TimeoutException("The async daemon did not catch up with the moves within a minute.");
+            await Task.Delay(50);
+        }
+
+        return waited.Elapsed;
+    }
+
+    /// <summary>The median-sized TilesMoved the API stored in this run, for the INSERT baseline to write.</summary>
+    private static async Task<StoredMove> StoredMoveAsync(BenchDatabase database)
+    {
+        await using var command = database.Raw.CreateCommand("""
+            SELECT data::text FROM mt_events WHERE type = 'tiles_moved'
+            ORDER BY octet_length(data::text)
+            OFFSET (SELECT count(*) / 2 FROM mt_events WHERE type = 'tiles_moved') LIMIT 1
+            """);
+        var json = (string?)await command.ExecuteScalarAsync()
+                   ?? throw new InvalidOperationException("The warm-up stored no TilesMoved.");
+        return new StoredMove(json, Encoding.UTF8.GetByteCount(json));
+    }
+}
+
+internal sealed record StoredMove(string Json, int Bytes);
+
+/// <summary>What a run measured, for the report.</summary>
+internal sealed record HttpRun(
+    HttpArguments Options,
+    StoredMove Payload,
+    int Sessions,
+    int GamesOver,
+    TimeSpan LongestCatchUp,
+    List<Result> Results)
+{
+    public double Ratio(int concurrency, string of, string to) =>
+        Find(of, concurrency).RequestsPerSecond / Find(to, concurrency).RequestsPerSecond;
+
+    private Result Find(string @case, int concurrency) => Results.Single(r => r.Case == @case && r.Concurrency == concurrency);
+}
