@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using EventApi.Api.Features.Sessions;
 using EventApi.Api.Infrastructure;
-using EventApi.Domain.Sessions;
 using EventApi.Projections.Sessions;
 using JasperFx;
 using JasperFx.Events.Projections;
@@ -13,9 +12,6 @@ namespace EventApi.Bench.Harness;
 /// <summary>The session events in a Marten store of the bench's: the store and daemon modes build theirs here.</summary>
 public static class SessionStore
 {
-    public static readonly Type[] EventTypes =
-        [typeof(SessionStarted), typeof(TilesMoved), typeof(MilestoneReached), typeof(GameOver), typeof(SessionAbandoned)];
-
     // What Marten's UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase) amounts to for reading.
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -32,21 +28,9 @@ public static class SessionStore
         var options = new StoreOptions().UseEventStoreSettings(connection);
         options.DatabaseSchemaName = schema;
         options.AutoCreateSchemaObjects = autoCreate;
-        AddEventTypes(options);
+        options.AddSessionEvents();
         if (sessionView) options.Projections.Add<SessionViewProjection>(ProjectionLifecycle.Inline);
         return new DocumentStore(options);
-    }
-
-    /// <summary>
-    /// The session events under the names the API stores them with (SessionsFeature.ConfigureSessions): the events that
-    /// changed shape are stored as their second version (<c>session_started_v2</c>, ...).
-    /// </summary>
-    public static void AddEventTypes(StoreOptions options)
-    {
-        options.Events.MapEventTypeWithSchemaVersion<SessionStarted>(2);
-        options.Events.MapEventTypeWithSchemaVersion<GameOver>(2);
-        options.Events.MapEventTypeWithSchemaVersion<SessionAbandoned>(2);
-        foreach (var type in EventTypes.Where(t => !SessionsFeature.FirstVersionNames.ContainsKey(t))) options.Events.AddEventType(type);
     }
 
     /// <summary>The event types by the names <paramref name="store"/> stores them with, to read <c>mt_events</c> by hand.</summary>

@@ -33,7 +33,7 @@ internal static class TimeTravel
         // Marten in this process, on the API's schema: splits the endpoint's time between the fold and HTTP.
         var storeOptions = new StoreOptions().UseEventStoreSettings(database.ConnectionString);
         storeOptions.AutoCreateSchemaObjects = AutoCreate.None;
-        SessionStore.AddEventTypes(storeOptions);
+        storeOptions.AddSessionEvents();
         storeOptions.Projections.Add<SessionViewProjection>(ProjectionLifecycle.Inline);
         using var store = new DocumentStore(storeOptions);
 

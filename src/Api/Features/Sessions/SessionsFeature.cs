@@ -23,6 +23,18 @@ public static class SessionsFeature
     /// <summary>The session streams, their inline view and their access records.</summary>
     public static StoreOptions ConfigureSessions(this StoreOptions options)
     {
+        options.AddSessionEvents();
+        options.Projections.Add<SessionViewProjection>(ProjectionLifecycle.Inline);
+        options.Projections.Add(new SessionTimelineProjection(), ProjectionLifecycle.Async, asyncConfiguration: ProjectionsSetup.LargeBatches);
+        options.Schema.For<SessionTimelineSegment>().Duplicate(s => s.SessionId);
+        options.Schema.For<SessionAccess>();
+        return options;
+    }
+
+    /// <summary>The session events under the names they are stored with, and the upcasts of the first version's rows:
+    /// every store that reads or writes session streams (the API's, the bench's) registers them here.</summary>
+    public static StoreOptions AddSessionEvents(this StoreOptions options)
+    {
         // The second version of the events that reveal what a game draws from is stored as session_started_v2,
         // game_over_v2 and session_abandoned_v2; the first version's rows keep their names and are upcast on read.
         options.Events.MapEventTypeWithSchemaVersion<SessionStarted>(2);
@@ -33,11 +45,6 @@ public static class SessionsFeature
         options.Events.Upcast<SessionAbandonedV1, SessionAbandoned>(FirstVersionNames[typeof(SessionAbandoned)], v1 => v1.Upcast());
         options.Events.AddEventType<TilesMoved>();
         options.Events.AddEventType<MilestoneReached>();
-
-        options.Projections.Add<SessionViewProjection>(ProjectionLifecycle.Inline);
-        options.Projections.Add(new SessionTimelineProjection(), ProjectionLifecycle.Async, asyncConfiguration: ProjectionsSetup.LargeBatches);
-        options.Schema.For<SessionTimelineSegment>().Duplicate(s => s.SessionId);
-        options.Schema.For<SessionAccess>();
         return options;
     }
 
