@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EventApi.Integration.Faults;
 using EventApi.Integration.Infrastructure;
 
@@ -16,19 +15,11 @@ public sealed class ReadmeExampleTests
         var example = FirstExample(await File.ReadAllTextAsync(Path.Combine(ApiProcess.RepositoryRoot, "README.md")))
             .Replace("localhost:5080", $"127.0.0.1:{api.Port}", StringComparison.Ordinal);
 
-        using var bash = Process.Start(new ProcessStartInfo("bash", ["-euo", "pipefail", "-c", example])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var stdout = bash.StandardOutput.ReadToEndAsync();
-        var stderr = bash.StandardError.ReadToEndAsync();
-        await bash.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var bash = await Commands.RunAsync("bash", ["-euo", "pipefail", "-c", example], TimeSpan.FromSeconds(60));
 
-        var output = await stdout + await stderr;
-        bash.ExitCode.ShouldBe(0, output);
-        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Length.ShouldBe(5, output);
+        bash.ExitCode.ShouldBe(0, bash.Output);
+        var lines = bash.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Length.ShouldBe(5, bash.Output);
         lines[0].ShouldContain("\"token\":");
         lines[1].ShouldContain("\"moveCount\":3");
         lines[3].ShouldStartWith("[{\"version\":1");

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using EventApi.Integration.Infrastructure;
@@ -15,9 +14,10 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : ApiTest(api)
         await File.WriteAllTextAsync(file, document);
         try
         {
-            var (exitCode, output) = await Run(Path.Combine(ApiProcess.RepositoryRoot, "scripts", "lint-openapi.sh"), file);
+            var lint = await Commands.RunAsync("bash", [Path.Combine(ApiProcess.RepositoryRoot, "scripts", "lint-openapi.sh"), file],
+                TimeSpan.FromMinutes(5));
 
-            exitCode.ShouldBe(0, output);
+            lint.ExitCode.ShouldBe(0, lint.Output);
         }
         finally
         {
@@ -91,18 +91,5 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : ApiTest(api)
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).ShouldContain("swagger-ui");
-    }
-
-    private static async Task<(int ExitCode, string Output)> Run(string script, string argument)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -181,28 +180,8 @@ public sealed class SealedSessionTests(ApiFactory api) : ApiTest(api)
     /// <summary>Runs scripts/verify-sealed-game.mjs, exactly as docs/security.md shows it, on the events.</summary>
     private static async Task<(int Code, string Output)> VerifyAsync(string events)
     {
-        var script = Path.Combine(RepositoryRoot(), "scripts", "verify-sealed-game.mjs");
-        using var node = Process.Start(new ProcessStartInfo("node", [script])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("Could not start node.");
-        var stdout = node.StandardOutput.ReadToEndAsync();
-        var stderr = node.StandardError.ReadToEndAsync();
-        await node.StandardInput.WriteAsync(events);
-        node.StandardInput.Close();
-        await node.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (node.ExitCode, (await stdout) + (await stderr));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "EventApi.sln"))) return dir.FullName;
-        }
-
-        throw new InvalidOperationException("EventApi.sln not found above the test's folder.");
+        var node = await Commands.RunAsync("node", [Path.Combine(ApiProcess.RepositoryRoot, "scripts", "verify-sealed-game.mjs")],
+            TimeSpan.FromSeconds(60), stdin: events);
+        return (node.ExitCode, node.Output);
     }
 }
