@@ -4,30 +4,30 @@ using Microsoft.Net.Http.Headers;
 namespace EventApi.Api.Infrastructure;
 
 /// <summary>
-/// Every API endpoint answers in JSON (problems in application/problem+json). A request whose Accept header rules
-/// both out gets a 406 problem instead of a body it said it cannot use. No Accept header accepts anything.
+/// An endpoint answers in its media types (problems in application/problem+json): a request whose Accept header rules
+/// them all out gets a 406 problem instead of a body it said it cannot use. No Accept header accepts anything.
 /// </summary>
-public sealed class JsonAcceptFilter : IEndpointFilter
+public sealed class AcceptFilter(string answersWith, params MediaTypeHeaderValue[] produces) : IEndpointFilter
 {
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
-    private static readonly MediaTypeHeaderValue ProblemJson = new("application/problem+json");
+    /// <summary>Every JSON endpoint: application/json, or a problem.</summary>
+    public static readonly AcceptFilter Json = new("application/json (problems with application/problem+json)",
+        new MediaTypeHeaderValue("application/json"), new MediaTypeHeaderValue("application/problem+json"));
+
+    /// <summary>A live stream: text/event-stream (its refusals are problems, whatever the Accept header says).</summary>
+    public static readonly AcceptFilter EventStream = new("text/event-stream (problems with application/problem+json)",
+        new MediaTypeHeaderValue("text/event-stream"));
 
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var accept = context.HttpContext.Request.GetTypedHeaders().Accept;
-        if (accept.Count == 0 || accept.Any(range => range.Quality is not 0 && (Json.IsSubsetOf(range) || ProblemJson.IsSubsetOf(range))))
+        if (accept.Count == 0 || accept.Any(range => range.Quality is not 0 && produces.Any(type => type.IsSubsetOf(range))))
             return next(context);
-
-        // The problem details service writes only what the Accept header allows, so this problem is completed here:
-        // it is written as application/problem+json all the same, in the shape of every other.
-        var problem = NotAcceptable();
-        ProblemShape.Complete(problem.ProblemDetails, context.HttpContext);
-        return ValueTask.FromResult<object?>(problem);
+        return ValueTask.FromResult<object?>(NotAcceptable());
     }
 
-    public static ProblemHttpResult NotAcceptable() =>
+    public ProblemHttpResult NotAcceptable() =>
         Problems.Create(StatusCodes.Status406NotAcceptable, ProblemTypes.NotAcceptable, "Not acceptable",
-            "This endpoint answers with application/json (problems with application/problem+json); the Accept header allows neither.");
+            $"This endpoint answers with {answersWith}; the Accept header allows none of these.");
 }
 
 /// <summary>
@@ -61,7 +61,7 @@ public static class ContentNegotiation
     /// <summary>The API's endpoints under this group negotiate JSON (406 otherwise).</summary>
     public static RouteGroupBuilder NegotiatesJson(this RouteGroupBuilder group)
     {
-        group.AddEndpointFilter<JsonAcceptFilter>();
+        group.AddEndpointFilter(AcceptFilter.Json);
         group.ProducesProblem(StatusCodes.Status406NotAcceptable);
         return group;
     }

@@ -9,6 +9,7 @@ public sealed record HeaderDocs(IReadOnlyList<string> Request, IReadOnlyList<(in
     public const string ETag = "ETag";
     public const string Location = "Location";
     public const string RetryAfter = "Retry-After";
+    public const string LastEventId = "Last-Event-ID";
 
     public static readonly IReadOnlyDictionary<string, string> Descriptions = new Dictionary<string, string>
     {
@@ -18,6 +19,7 @@ public sealed record HeaderDocs(IReadOnlyList<string> Request, IReadOnlyList<(in
         [ETag] = "The session's stream version, quoted, such as \"7\".",
         [Location] = "The new resource's URL: the session's, or the claim's.",
         [RetryAfter] = "Seconds to wait before trying again.",
+        [LastEventId] = "The id of the last frame the client received (browsers send it when they reconnect): the stream resumes with the events after that version.",
     };
 
     /// <summary>A request header's schema: Idempotency-Key's length and characters; the ETags' text.</summary>

@@ -9,8 +9,9 @@ using EventApi.Api.Features.SideEffects;
 using EventApi.Api.Features.Statistics;
 using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Api.Infrastructure.Idempotency;
-using EventApi.Api.Operations;
 using EventApi.Api.Infrastructure.RateLimiting;
+using EventApi.Api.Live;
+using EventApi.Api.Operations;
 using FluentValidation;
 using Wolverine;
 
@@ -63,6 +64,7 @@ public static class HostSetup
 
         services.AddIdempotency(builder.Configuration);
         services.AddSessions();
+        services.AddLive(builder.Configuration);
         services.AddChallenges(builder.Configuration);
         services.AddProjections(builder.Configuration);
         services.AddEventApiRateLimiting(builder.Configuration);
@@ -86,6 +88,7 @@ public static class HostSetup
         app.UseEventApiOpenApi();
 
         app.MapSessions();
+        app.MapLive();
         app.MapClaims();
         app.MapChallenges();
         app.MapStatistics();

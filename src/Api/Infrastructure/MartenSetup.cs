@@ -7,6 +7,7 @@ using EventApi.Api.Features.SideEffects;
 using EventApi.Api.Features.Statistics;
 using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Api.Infrastructure.Idempotency;
+using EventApi.Api.Live;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
@@ -46,6 +47,7 @@ public static class MartenSetup
                 options.ApplyProjectionErrorPolicy(sp.GetRequiredService<IOptions<ProjectionsOptions>>().Value.OnApplyError);
 
                 options.ConfigureSessions();
+                options.ConfigureLive();
                 options.ConfigureClaims();
                 options.ConfigureIdempotency();
                 options.ConfigureStatistics();

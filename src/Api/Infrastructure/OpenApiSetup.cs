@@ -216,11 +216,12 @@ public static class OpenApiSetup
                 413 => ProblemTypes.RequestTooLarge,
                 415 => ProblemTypes.UnsupportedMediaType,
                 422 when path.EndsWith("moves", StringComparison.Ordinal) => ProblemTypes.MoveChangesNothing,
-                422 when path.EndsWith("replay", StringComparison.Ordinal) => ProblemTypes.VersionOutOfRange,
+                422 when path.EndsWith("replay", StringComparison.Ordinal) || path.EndsWith("live", StringComparison.Ordinal) => ProblemTypes.VersionOutOfRange,
                 422 when path == "claims" => ProblemTypes.ClaimRejected,
                 422 when path == "sessions" => ProblemTypes.IdempotencyKeyReused,
                 422 => ProblemTypes.SessionNotActive,
                 429 => ProblemTypes.TooManyRequests,
+                503 when path.EndsWith("live", StringComparison.Ordinal) => ProblemTypes.LiveCapacityReached,
                 503 => ProblemTypes.DatabaseUnavailable,
                 _ => ProblemTypes.InternalError,
             };

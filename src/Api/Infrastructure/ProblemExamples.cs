@@ -7,6 +7,7 @@ using EventApi.Api.Features.Sessions;
 using EventApi.Api.Features.SideEffects;
 using EventApi.Api.Features.Statistics;
 using EventApi.Api.Infrastructure.Idempotency;
+using EventApi.Api.Live;
 using EventApi.Domain.Claims;
 using EventApi.Domain.Game;
 using EventApi.Domain.Sessions;
@@ -68,8 +69,11 @@ public static class ProblemExamples
         ProblemTypes.RebuildFailed => RebuildProjectionEndpoint.Failed("statistics", "A finished game's highest tile must be a power of two from 2, not 3.").ProblemDetails,
         ProblemTypes.ConcurrencyConflict => SessionCommandPipeline.ConcurrencyConflict(SessionId).ProblemDetails,
         ProblemTypes.VersionMismatch => SessionCommandPipeline.VersionMismatch(7).ProblemDetails,
-        ProblemTypes.VersionOutOfRange => ReplaySessionEndpoint.VersionOutOfRange(SessionId, 7, 9).ProblemDetails,
-        ProblemTypes.NotAcceptable => JsonAcceptFilter.NotAcceptable().ProblemDetails,
+        ProblemTypes.VersionOutOfRange => path.EndsWith("live", StringComparison.Ordinal)
+            ? WatchSessionEndpoint.AfterTheEnd(SessionId, 9, 7).ProblemDetails
+            : ReplaySessionEndpoint.VersionOutOfRange(SessionId, 7, 9).ProblemDetails,
+        ProblemTypes.NotAcceptable => (path.EndsWith("live", StringComparison.Ordinal) ? AcceptFilter.EventStream : AcceptFilter.Json)
+            .NotAcceptable().ProblemDetails,
         ProblemTypes.RequestTooLarge => RequestBodyLimit.TooLarge(300_000, HostSetup.DefaultMaxRequestBodyBytes),
         ProblemTypes.UnsupportedMediaType => Classified(new BadHttpRequestException("Unsupported media type.", StatusCodes.Status415UnsupportedMediaType)),
         ProblemTypes.MoveChangesNothing => SessionCommandPipeline.Rejected(
@@ -84,6 +88,7 @@ public static class ProblemExamples
             "claims" => "Too many claims were submitted from this address",
             _ => "Too many requests to this session came with a missing or wrong token",
         }, 30).ProblemDetails,
+        ProblemTypes.LiveCapacityReached => WatchSessionEndpoint.Full(new DefaultHttpContext(), new LiveOptions()).ProblemDetails,
         ProblemTypes.DatabaseUnavailable => Classified(new TimeoutException("The connection pool has been exhausted.")),
         ProblemTypes.NotFound => new ProblemDetails { Status = StatusCodes.Status404NotFound },
         _ => Classified(new InvalidOperationException("An example of an unexpected error.")),
@@ -96,6 +101,7 @@ public static class ProblemExamples
             return Failed(new DeadLetterQueryValidator().Validate(new DeadLetterQuery { SessionId = "zz" }));
         if (path.StartsWith("leaderboard", StringComparison.Ordinal)) return Problems.LimitOutOfRange(100).ProblemDetails;
         if (path.EndsWith("replay", StringComparison.Ordinal)) return ReplaySessionEndpoint.ExactlyOneMoment().ProblemDetails;
+        if (path.EndsWith("live", StringComparison.Ordinal)) return WatchSessionEndpoint.AfterNegative().ProblemDetails;
         if (path.EndsWith("moves", StringComparison.Ordinal))
             return Failed(new MakeMovesValidator().Validate(new MakeMovesRequest { Moves = ["left", "north"] }));
         if (path == "claims")

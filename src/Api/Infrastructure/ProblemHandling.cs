@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using JasperFx;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace EventApi.Api.Infrastructure;
@@ -147,7 +148,28 @@ public static class ProblemDetailsSetup
     {
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             ProblemShape.Complete(context.ProblemDetails, context.HttpContext));
+        // After ASP.NET Core's writer, which writes only what the Accept header allows: a stream's client accepts
+        // text/event-stream, and its errors are problems all the same.
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         return services;
+    }
+}
+
+/// <summary>
+/// Writes a problem as <c>application/problem+json</c> whatever the request's Accept header says: the last of the
+/// problem writers, for the requests ASP.NET Core's own writer declines (a live stream's <c>Accept: text/event-stream</c>).
+/// A problem keeps its one shape (<see cref="ProblemShape.Complete"/>) however it is written.
+/// </summary>
+public sealed class ProblemJsonWriter(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IProblemDetailsWriter
+{
+    public bool CanWrite(ProblemDetailsContext context) => true;
+
+    public ValueTask WriteAsync(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        ProblemShape.Complete(problem, context.HttpContext);
+        return new ValueTask(context.HttpContext.Response.WriteAsJsonAsync(problem, problem.GetType(), json.Value.SerializerOptions,
+            "application/problem+json", context.HttpContext.RequestAborted));
     }
 }

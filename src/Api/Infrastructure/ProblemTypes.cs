@@ -44,6 +44,7 @@ public static class ProblemTypes
     public const string RebuildFailed = Prefix + "rebuild-failed";
     public const string DeadLetterNotFound = Prefix + "dead-letter-not-found";
     public const string TooManyRequests = Prefix + "too-many-requests";
+    public const string LiveCapacityReached = Prefix + "live-capacity-reached";
 
     /// <summary>The type for a bare status code that no endpoint described further.</summary>
     public static string ForStatus(int status) => status switch

@@ -62,6 +62,18 @@ public sealed class OpenApiContract
         return operation is null ? null : new Operation(this, method.Method, template, operation);
     }
 
+    /// <summary>Why the opening of an event stream breaks the contract: its status must be listed with
+    /// <c>text/event-stream</c>. Its frames are checked one by one as they are read (<see cref="Check"/> on each frame's data).</summary>
+    public IEnumerable<string> CheckEventStream(Operation operation, int status)
+    {
+        var responses = operation.Json["responses"]!.AsObject();
+        var content = responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)]?["content"]?.AsObject();
+        if (content is null || !content.ContainsKey(EventStream))
+            yield return $"{operation} answered {status} with an event stream, which the document does not list for that status.";
+    }
+
+    public const string EventStream = "text/event-stream";
+
     /// <summary>Why this answer breaks the contract, or nothing when it keeps it.</summary>
     public IEnumerable<string> Check(Operation operation, int status, string? mediaType, string body)
     {

@@ -40,7 +40,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public OpenApiContract Contract => _contract ??= ReadContract();
 
     /// <summary>A client whose every answer is checked against <see cref="Contract"/> (a violation fails the request).</summary>
-    public HttpClient CreateContractClient() => CreateDefaultClient(new ContractValidatingHandler(() => Contract));
+    public virtual HttpClient CreateContractClient() => CreateDefaultClient(new ContractValidatingHandler(() => Contract));
 
     private OpenApiContract ReadContract()
     {
@@ -53,7 +53,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         _connectionString = await PostgresServer.CreateDatabaseAsync("eventapi_tests");
         // Starts the host now, so the first test does not pay for it inside its own timing.
-        _ = Server;
+        StartServer();
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

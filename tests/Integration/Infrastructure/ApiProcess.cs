@@ -60,6 +60,9 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <summary>SIGKILL: no shutdown, no draining, no chance to record anything.</summary>
     public Task KillAsync() => _runner.KillAsync();
 
+    /// <summary>SIGTERM: a graceful shutdown (SIGKILL if it has not exited after <paramref name="grace"/>).</summary>
+    public Task StopAsync(TimeSpan grace) => _runner.StopAsync(grace);
+
     public async ValueTask DisposeAsync()
     {
         await _runner.DisposeAsync();

@@ -123,8 +123,9 @@ public static class Scenarios
     }
 
     /// <summary>The first seed from <paramref name="from"/> up whose greedy corner game (down, left, right, up last)
-    /// reaches 512, and its moves up to that milestone. The engine runs here, as a client would.</summary>
-    private static (uint Seed, string[] Moves) GameReaching512(uint from = 1)
+    /// reaches 512, and its moves up to that milestone (a few hundred): a long game. The engine runs here, as a client
+    /// would.</summary>
+    public static (uint Seed, string[] Moves) GameReaching512(uint from = 1)
     {
         for (var seed = from; ; seed++)
         {
