@@ -51,8 +51,12 @@ public sealed class SpecFuzzTests(ApiFactory api, ITestOutputHelper output) : Ap
         using var request = fuzzed.Build();
         try
         {
-            using var response = await Client.SendAsync(request);
+            using var response = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
             var status = (int)response.StatusCode;
+            // A live stream opened (its opening is checked by the contract handler): it never ends by itself, so it is
+            // closed here unread.
+            if (response.Content.Headers.ContentType?.MediaType == OpenApiContract.EventStream)
+                return fuzzed.MustFail ? $"{fuzzed}: {status} (a stream), but the input is malformed." : null;
             var body = await response.Content.ReadAsStringAsync();
             if (status >= 500) return $"{fuzzed}: {status} {body}";
             if (status < 400 && fuzzed.MustFail) return $"{fuzzed}: {status}, but the input is malformed. {body}";
