@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using EventApi.Api.Operations;
 using EventApi.Api.Features.Challenges;
 using EventApi.Api.Features.Claims;
@@ -23,7 +24,7 @@ namespace EventApi.Api.Infrastructure;
 /// (the endpoints' factories, the validators, the exception handler) with example arguments, then completed by
 /// <see cref="ProblemShape"/> as every problem is. The examples cannot drift from what the API answers.
 /// </summary>
-public static class ProblemExamples
+public static partial class ProblemExamples
 {
     public static readonly Guid SessionId = Guid.Parse("0195f1c4-6a2e-7c3b-9d41-2f7a8e5b6c10");
     public static readonly Guid ClaimId = Guid.Parse("0195f1c4-7b3e-7d2a-8c51-3e8f9a6b7d21");
@@ -35,6 +36,8 @@ public static class ProblemExamples
     /// without the leading slash) answers it.</summary>
     public static JsonObject For(string type, string path)
     {
+        // The route's template may carry constraints ({id:guid}); the example's path names the parameters alone.
+        path = RouteConstraint().Replace(path, "}");
         var problem = Make(type, path);
         var http = new DefaultHttpContext { TraceIdentifier = TraceId };
         http.Request.Path = "/" + path.Replace("{id}", path.StartsWith("claims", StringComparison.Ordinal) ? ClaimId.ToString() : SessionId.ToString(), StringComparison.Ordinal)
@@ -125,4 +128,7 @@ public static class ProblemExamples
         var (status, type, title, detail) = ProblemExceptionHandler.Classify(exception);
         return new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail };
     }
+
+    [GeneratedRegex(":[^{}]+}")]
+    private static partial Regex RouteConstraint();
 }

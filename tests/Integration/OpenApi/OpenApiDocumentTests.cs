@@ -33,6 +33,7 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : ApiTest(api)
     [InlineData("/sessions/{id}/events", "get", "getSessionEvents", "200")]
     [InlineData("/sessions/{id}/timeline", "get", "getSessionTimeline", "200")]
     [InlineData("/sessions/{id}/replay", "get", "replaySession", "200")]
+    [InlineData("/sessions/{id}/live", "get", "watchSession", "200")]
     [InlineData("/stats", "get", "getStatistics", "200")]
     [InlineData("/stats/daily/{day}", "get", "getDailyStatistics", "200")]
     [InlineData("/players/{player}/stats", "get", "getPlayerStatistics", "200")]
@@ -66,6 +67,10 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : ApiTest(api)
             var media = problem.Value.GetProperty("content").GetProperty("application/problem+json");
             media.GetProperty("example").GetProperty("type").GetString()!.ShouldStartWith("urn:eventapi:problem:");
             media.GetProperty("example").GetProperty("status").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture).ShouldBe(problem.Name);
+            // A request's path, as a real answer has it: no template, no route constraint.
+            var instance = media.GetProperty("example").GetProperty("instance").GetString()!;
+            instance.ShouldNotContain("{");
+            instance.ShouldNotContain("%7B");
         }
     }
 
