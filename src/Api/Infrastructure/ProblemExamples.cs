@@ -96,6 +96,7 @@ public static class ProblemExamples
             return Failed(new DeadLetterQueryValidator().Validate(new DeadLetterQuery { SessionId = "zz" }));
         if (path.StartsWith("leaderboard", StringComparison.Ordinal)) return Problems.LimitOutOfRange(100).ProblemDetails;
         if (path.EndsWith("replay", StringComparison.Ordinal)) return ReplaySessionEndpoint.ExactlyOneMoment().ProblemDetails;
+        if (path.EndsWith("events", StringComparison.Ordinal)) return GetSessionEventsEndpoint.InvalidPage(-1, 0)!.ProblemDetails;
         if (path.EndsWith("moves", StringComparison.Ordinal))
             return Failed(new MakeMovesValidator().Validate(new MakeMovesRequest { Moves = ["left", "north"] }));
         if (path == "claims")

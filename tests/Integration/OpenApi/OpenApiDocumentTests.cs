@@ -85,6 +85,20 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task the_events_describe_their_page_parameters_and_the_etag_and_next_link_headers()
+    {
+        using var document = JsonDocument.Parse(await Client.GetStringAsync("/swagger/v1/swagger.json"));
+        var operation = document.RootElement.GetProperty("paths").GetProperty("/sessions/{id}/events").GetProperty("get");
+
+        var parameters = operation.GetProperty("parameters").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("schema"));
+        parameters["after"].GetProperty("minimum").GetInt64().ShouldBe(0);
+        (parameters["limit"].GetProperty("minimum").GetInt32(), parameters["limit"].GetProperty("maximum").GetInt32()).ShouldBe((1, 5000));
+        var headers = operation.GetProperty("responses").GetProperty("200").GetProperty("headers");
+        headers.EnumerateObject().Select(h => h.Name).ShouldBe(["ETag", "Link"], ignoreOrder: true);
+        headers.GetProperty("Link").GetProperty("description").GetString()!.ShouldContain("rel=\"next\"");
+    }
+
+    [Fact]
     public async Task the_swagger_ui_is_served()
     {
         using var response = await Client.GetAsync("/swagger/index.html");
