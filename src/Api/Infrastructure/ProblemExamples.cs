@@ -30,11 +30,11 @@ public static class ProblemExamples
 
     private static readonly DateTimeOffset At = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
-    /// <summary>The example of <paramref name="type"/> as an operation at <paramref name="path"/> (its template,
-    /// without the leading slash) answers it.</summary>
-    public static JsonObject For(string type, string path)
+    /// <summary>The example of <paramref name="type"/> as the operation <paramref name="method"/> at
+    /// <paramref name="path"/> (its template, without the leading slash) answers it.</summary>
+    public static JsonObject For(string type, string path, string method)
     {
-        var problem = Make(type, path);
+        var problem = Make(type, path, method);
         var http = new DefaultHttpContext { TraceIdentifier = TraceId };
         http.Request.Path = "/" + path.Replace("{id}", path.StartsWith("claims", StringComparison.Ordinal) ? ClaimId.ToString() : SessionId.ToString(), StringComparison.Ordinal)
             .Replace("{player}", "alice", StringComparison.Ordinal).Replace("{day}", "2026-11-22", StringComparison.Ordinal)
@@ -43,9 +43,9 @@ public static class ProblemExamples
         return JsonSerializer.SerializeToNode(problem, problem.GetType(), JsonSerializerOptions.Web)!.AsObject();
     }
 
-    private static ProblemDetails Make(string type, string path) => type switch
+    private static ProblemDetails Make(string type, string path, string method) => type switch
     {
-        ProblemTypes.ValidationFailed => Validation(path),
+        ProblemTypes.ValidationFailed => Validation(path, method),
         ProblemTypes.MalformedRequest => Classified(new BadHttpRequestException("Malformed JSON.", StatusCodes.Status400BadRequest,
             new JsonException("'}' is invalid after a property name.", "$", 0, 11))),
         ProblemTypes.InvalidHeader => path.EndsWith("moves", StringComparison.Ordinal) || path.EndsWith("abandon", StringComparison.Ordinal)
@@ -90,8 +90,9 @@ public static class ProblemExamples
     };
 
     /// <summary>The validators' own answer to an example of bad input.</summary>
-    private static ProblemDetails Validation(string path)
+    private static ProblemDetails Validation(string path, string method)
     {
+        if (path == "sessions" && HttpMethods.IsGet(method)) return ListSessionsEndpoint.InvalidQuery("finished", 0)!.ProblemDetails;
         if (path.StartsWith("admin/dead-letters", StringComparison.Ordinal))
             return Failed(new DeadLetterQueryValidator().Validate(new DeadLetterQuery { SessionId = "zz" }));
         if (path.StartsWith("leaderboard", StringComparison.Ordinal)) return Problems.LimitOutOfRange(100).ProblemDetails;

@@ -74,6 +74,14 @@ public static partial class SessionsClient
         return (await response.Content.ReadFromJsonAsync<SessionResponse>(Json))!;
     }
 
+    /// <summary>GET /sessions with <paramref name="query"/>: asserts it answers 200 and returns the sessions listed.</summary>
+    public static async Task<SessionListItem[]> ListSessionsAsync(this HttpClient client, string query = "")
+    {
+        using var response = await client.GetAsync($"/sessions{query}");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<SessionListItem[]>(Json))!;
+    }
+
     /// <summary>The session's whole stream: every page of its events, following the next links.</summary>
     public static async Task<JsonElement[]> GetEventsAsync(this HttpClient client, Guid id) =>
         [.. (await client.GetEventPagesAsync($"/sessions/{id}/events")).SelectMany(page => page.Events)];

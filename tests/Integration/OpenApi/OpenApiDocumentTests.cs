@@ -27,6 +27,7 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : ApiTest(api)
 
     [Theory]
     [InlineData("/sessions", "post", "startSession", "201")]
+    [InlineData("/sessions", "get", "listSessions", "200")]
     [InlineData("/sessions/{id}", "get", "getSession", "200")]
     [InlineData("/sessions/{id}/moves", "post", "makeMoves", "200")]
     [InlineData("/sessions/{id}/abandon", "post", "abandonSession", "200")]

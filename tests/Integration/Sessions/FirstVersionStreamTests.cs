@@ -30,6 +30,7 @@ public sealed class FirstVersionStreamTests(ApiFactory api) : ApiTest(api)
 
         var view = await Client.GetSessionAsync(id);
         (view.Generator, view.Seed, view.Secret, view.MoveCount).ShouldBe((GeneratorName.Mulberry32, null, null, 5));
+        (await Client.ListSessionsAsync()).ShouldHaveSingleItem().Sealed.ShouldBeFalse();
         Board.FromRows(view.Board).ShouldBe(game.Board);
         var shown = await Client.GetEventsAsync(id);
         shown.Select(e => e.GetProperty("type").GetString()).ShouldBe(["session_started", .. Enumerable.Repeat("tiles_moved", 5)]);

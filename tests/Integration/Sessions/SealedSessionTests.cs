@@ -172,7 +172,7 @@ public sealed class SealedSessionTests(ApiFactory api) : ApiTest(api)
     {
         var urls = new List<string>
         {
-            $"/sessions/{id}", $"/sessions/{id}/events", $"/sessions/{id}/timeline",
+            $"/sessions/{id}", $"/sessions/{id}/events", $"/sessions/{id}/timeline", "/sessions?status=active",
             "/stats", $"/stats/daily/{DateTimeOffset.UtcNow:yyyy-MM-dd}", $"/players/{player}/stats", "/leaderboard",
         };
         urls.AddRange(Enumerable.Range(1, (int)version).Select(v => $"/sessions/{id}/replay?version={v}"));
