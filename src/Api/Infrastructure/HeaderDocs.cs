@@ -8,6 +8,7 @@ public sealed record HeaderDocs(IReadOnlyList<string> Request, IReadOnlyList<(in
     public const string IdempotencyKey = "Idempotency-Key";
     public const string ETag = "ETag";
     public const string Location = "Location";
+    public const string Link = "Link";
     public const string RetryAfter = "Retry-After";
     public const string LastEventId = "Last-Event-ID";
 
@@ -18,6 +19,7 @@ public sealed record HeaderDocs(IReadOnlyList<string> Request, IReadOnlyList<(in
         [IdempotencyKey] = "1 to 255 visible ASCII characters (a UUID is a good choice). A retry with the same key and body returns the first response again and appends nothing; the same key with another body is 422. Keys are kept at least 24 hours.",
         [ETag] = "The session's stream version, quoted, such as \"7\".",
         [Location] = "The new resource's URL: the session's, or the claim's.",
+        [Link] = "The next page, as RFC 8288 gives it: </sessions/{id}/events?after={version}&limit={limit}>; rel=\"next\", a relative URL. Absent on the last page.",
         [RetryAfter] = "Seconds to wait before trying again.",
         [LastEventId] = "The id of the last frame the client received (browsers send it when they reconnect): the stream resumes with the events after that version.",
     };

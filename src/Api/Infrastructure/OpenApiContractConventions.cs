@@ -14,13 +14,21 @@ public sealed class ItemsAreAttribute(Type enumType) : Attribute
     public Type EnumType { get; } = enumType;
 }
 
+/// <summary>A text query parameter holds one of the JSON names of <see cref="EnumType"/>'s values (in the OpenAPI
+/// document); the endpoint checks it, so that any other text is a validation problem naming the parameter.</summary>
+[AttributeUsage(AttributeTargets.Parameter)]
+public sealed class EnumNamesAttribute(Type enumType) : Attribute
+{
+    public Type EnumType { get; } = enumType;
+}
+
 /// <summary>
 /// What a generated client needs to trust the document's schemas:
 /// <list type="bullet">
 /// <item>A request's <c>[Required]</c> properties are required and not nullable. (Request types keep nullable
 /// properties so that a missing field is a validation error naming it, not a binding error.)</item>
 /// <item>Every property of a response is required: the API always writes it, null where it is nullable.</item>
-/// <item>A list marked <see cref="ItemsAreAttribute"/> holds that enum's names.</item>
+/// <item>A list marked <see cref="ItemsAreAttribute"/> holds that enum's names, and so does a parameter marked <see cref="EnumNamesAttribute"/>.</item>
 /// </list>
 /// </summary>
 public sealed class ContractSchemaConventions : ISchemaFilter
@@ -31,6 +39,10 @@ public sealed class ContractSchemaConventions : ISchemaFilter
 
         if (context.MemberInfo?.GetCustomAttribute<ItemsAreAttribute>() is { } items)
             concrete.Items = context.SchemaGenerator.GenerateSchema(items.EnumType, context.SchemaRepository);
+        if (context.ParameterInfo?.GetCustomAttribute<EnumNamesAttribute>() is { } names)
+            concrete.Enum = context.SchemaGenerator.GenerateSchema(names.EnumType, context.SchemaRepository) is OpenApiSchemaReference { Reference.Id: { } id }
+                ? context.SchemaRepository.Schemas[id].Enum
+                : null;
 
         if (concrete.Properties is not { Count: > 0 } properties || !IsOurs(context.Type)) return;
 

@@ -110,7 +110,7 @@ public static class OpenApiSetup
                 if (!int.TryParse(code, out var status) || status < 400 || response.Content is null) continue;
                 foreach (var media in response.Content.Values.OfType<OpenApiMediaType>())
                 {
-                    media.Example = ProblemExample(status, path);
+                    media.Example = ProblemExample(status, path, context.ApiDescription.HttpMethod ?? HttpMethods.Get);
                 }
             }
 
@@ -227,7 +227,8 @@ public static class OpenApiSetup
             };
 
         /// <summary>The example of the problem <paramref name="status"/> stands for, made by the code that makes it.</summary>
-        private static JsonObject ProblemExample(int status, string path) => ProblemExamples.For(ExampleType(status, path), path);
+        private static JsonObject ProblemExample(int status, string path, string method) =>
+            ProblemExamples.For(ExampleType(status, path), path, method);
     }
 
     /// <summary>

@@ -32,13 +32,13 @@ public static partial class ProblemExamples
 
     private static readonly DateTimeOffset At = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
-    /// <summary>The example of <paramref name="type"/> as an operation at <paramref name="path"/> (its template,
-    /// without the leading slash) answers it.</summary>
-    public static JsonObject For(string type, string path)
+    /// <summary>The example of <paramref name="type"/> as the operation <paramref name="method"/> at
+    /// <paramref name="path"/> (its template, without the leading slash) answers it.</summary>
+    public static JsonObject For(string type, string path, string method)
     {
         // The route's template may carry constraints ({id:guid}); the example's path names the parameters alone.
         path = RouteConstraint().Replace(path, "}");
-        var problem = Make(type, path);
+        var problem = Make(type, path, method);
         var http = new DefaultHttpContext { TraceIdentifier = TraceId };
         http.Request.Path = "/" + path.Replace("{id}", path.StartsWith("claims", StringComparison.Ordinal) ? ClaimId.ToString() : SessionId.ToString(), StringComparison.Ordinal)
             .Replace("{player}", "alice", StringComparison.Ordinal).Replace("{day}", "2026-11-22", StringComparison.Ordinal)
@@ -47,9 +47,9 @@ public static partial class ProblemExamples
         return JsonSerializer.SerializeToNode(problem, problem.GetType(), JsonSerializerOptions.Web)!.AsObject();
     }
 
-    private static ProblemDetails Make(string type, string path) => type switch
+    private static ProblemDetails Make(string type, string path, string method) => type switch
     {
-        ProblemTypes.ValidationFailed => Validation(path),
+        ProblemTypes.ValidationFailed => Validation(path, method),
         ProblemTypes.MalformedRequest => Classified(new BadHttpRequestException("Malformed JSON.", StatusCodes.Status400BadRequest,
             new JsonException("'}' is invalid after a property name.", "$", 0, 11))),
         ProblemTypes.InvalidHeader => path.EndsWith("moves", StringComparison.Ordinal) || path.EndsWith("abandon", StringComparison.Ordinal)
@@ -98,13 +98,15 @@ public static partial class ProblemExamples
     };
 
     /// <summary>The validators' own answer to an example of bad input.</summary>
-    private static ProblemDetails Validation(string path)
+    private static ProblemDetails Validation(string path, string method)
     {
+        if (path == "sessions" && HttpMethods.IsGet(method)) return ListSessionsEndpoint.InvalidQuery("finished", 0)!.ProblemDetails;
         if (path.StartsWith("admin/dead-letters", StringComparison.Ordinal))
             return Failed(new DeadLetterQueryValidator().Validate(new DeadLetterQuery { SessionId = "zz" }));
         if (path.StartsWith("leaderboard", StringComparison.Ordinal)) return Problems.LimitOutOfRange(100).ProblemDetails;
         if (path.EndsWith("replay", StringComparison.Ordinal)) return ReplaySessionEndpoint.ExactlyOneMoment().ProblemDetails;
         if (path.EndsWith("live", StringComparison.Ordinal)) return WatchSessionEndpoint.AfterNegative().ProblemDetails;
+        if (path.EndsWith("events", StringComparison.Ordinal)) return GetSessionEventsEndpoint.InvalidPage(-1, 0)!.ProblemDetails;
         if (path.EndsWith("moves", StringComparison.Ordinal))
             return Failed(new MakeMovesValidator().Validate(new MakeMovesRequest { Moves = ["left", "north"] }));
         if (path == "claims")

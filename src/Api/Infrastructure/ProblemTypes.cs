@@ -89,10 +89,15 @@ public static class Problems
             $"'{(value.Length > 40 ? value[..40] : value)}' is not a date in the form yyyy-MM-dd.");
 
     /// <summary>A <c>limit</c> query parameter outside 1 to <paramref name="max"/>: a 400 validation problem.</summary>
-    public static ValidationProblem LimitOutOfRange(int max) =>
-        TypedResults.ValidationProblem(
-            new Dictionary<string, string[]> { ["limit"] = [$"'limit' must be from 1 to {max}."] },
-            title: "Validation failed", type: ProblemTypes.ValidationFailed);
+    public static ValidationProblem LimitOutOfRange(int max) => InvalidQuery(new() { ["limit"] = [LimitMessage(max)] });
+
+    /// <summary>What a <c>limit</c> outside 1 to <paramref name="max"/> is told.</summary>
+    public static string LimitMessage(int max) => $"'limit' must be from 1 to {max}.";
+
+    /// <summary>Query parameters that parsed but are not allowed: a 400 validation problem with the messages of each
+    /// parameter, by its name.</summary>
+    public static ValidationProblem InvalidQuery(Dictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, title: "Validation failed", type: ProblemTypes.ValidationFailed);
 
     /// <summary>A limit refused the request; <c>Retry-After</c> says when to try again.</summary>
     public static ProblemHttpResult TooManyRequests(string why, int retryAfterSeconds) =>

@@ -3,12 +3,17 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using EventApi.Api.Features.Sessions;
 
 namespace EventApi.Integration.Infrastructure;
 
+/// <summary>A page of a session's events as the API answered it: the events, the relative URL of the next page (null
+/// on the last page), the ETag, and the body as sent.</summary>
+public sealed record EventsPage(JsonElement[] Events, string? Next, string ETag, string Body);
+
 /// <summary>Talks to the sessions API the way a REST client does: JSON over HTTP, nothing else.</summary>
-public static class SessionsClient
+public static partial class SessionsClient
 {
     public static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 
@@ -69,12 +74,45 @@ public static class SessionsClient
         return (await response.Content.ReadFromJsonAsync<SessionResponse>(Json))!;
     }
 
-    public static async Task<JsonElement[]> GetEventsAsync(this HttpClient client, Guid id)
+    /// <summary>GET /sessions with <paramref name="query"/>: asserts it answers 200 and returns the sessions listed.</summary>
+    public static async Task<SessionListItem[]> ListSessionsAsync(this HttpClient client, string query = "")
     {
-        using var response = await client.GetAsync($"/sessions/{id}/events");
+        using var response = await client.GetAsync($"/sessions{query}");
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<JsonElement[]>(Json))!;
+        return (await response.Content.ReadFromJsonAsync<SessionListItem[]>(Json))!;
     }
+
+    /// <summary>The session's whole stream: every page of its events, following the next links.</summary>
+    public static async Task<JsonElement[]> GetEventsAsync(this HttpClient client, Guid id) =>
+        [.. (await client.GetEventPagesAsync($"/sessions/{id}/events")).SelectMany(page => page.Events)];
+
+    /// <summary>The page at <paramref name="url"/> and every page its next links lead to, in order.</summary>
+    public static async Task<List<EventsPage>> GetEventPagesAsync(this HttpClient client, string url)
+    {
+        var pages = new List<EventsPage>();
+        for (string? next = url; next is not null; next = pages[^1].Next) pages.Add(await client.GetEventsPageAsync(next));
+        return pages;
+    }
+
+    /// <summary>One page of a session's events: asserts it answers 200, and reads its ETag and its next link.</summary>
+    public static async Task<EventsPage> GetEventsPageAsync(this HttpClient client, string url)
+    {
+        using var response = await client.GetAsync(url);
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+        string? next = null;
+        if (response.Headers.TryGetValues("Link", out var links))
+        {
+            var link = NextLink().Match(links.ShouldHaveSingleItem());
+            link.Success.ShouldBeTrue($"Link: {links.Single()}");
+            next = link.Groups["url"].Value;
+        }
+
+        return new EventsPage(JsonSerializer.Deserialize<JsonElement[]>(body, Json)!, next, response.Headers.ETag!.Tag, body);
+    }
+
+    [GeneratedRegex("^<(?<url>/[^>]+)>; rel=\"next\"$")]
+    private static partial Regex NextLink();
 
     /// <summary>Asserts the response is a problem with the given status and type, and returns it.</summary>
     public static async Task<Problem> ShouldBeProblemAsync(this HttpResponseMessage response, HttpStatusCode status, string type)

@@ -27,6 +27,7 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : ApiTest(api)
 
     [Theory]
     [InlineData("/sessions", "post", "startSession", "201")]
+    [InlineData("/sessions", "get", "listSessions", "200")]
     [InlineData("/sessions/{id}", "get", "getSession", "200")]
     [InlineData("/sessions/{id}/moves", "post", "makeMoves", "200")]
     [InlineData("/sessions/{id}/abandon", "post", "abandonSession", "200")]
@@ -87,6 +88,20 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : ApiTest(api)
         tooMany.GetProperty("content").GetProperty("application/problem+json").GetProperty("example").GetProperty("type").GetString()
             .ShouldBe("urn:eventapi:problem:too-many-requests");
         tooMany.GetProperty("headers").GetProperty("Retry-After").GetProperty("schema").GetProperty("type").GetString().ShouldBe("integer");
+    }
+
+    [Fact]
+    public async Task the_events_describe_their_page_parameters_and_the_etag_and_next_link_headers()
+    {
+        using var document = JsonDocument.Parse(await Client.GetStringAsync("/swagger/v1/swagger.json"));
+        var operation = document.RootElement.GetProperty("paths").GetProperty("/sessions/{id}/events").GetProperty("get");
+
+        var parameters = operation.GetProperty("parameters").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("schema"));
+        parameters["after"].GetProperty("minimum").GetInt64().ShouldBe(0);
+        (parameters["limit"].GetProperty("minimum").GetInt32(), parameters["limit"].GetProperty("maximum").GetInt32()).ShouldBe((1, 5000));
+        var headers = operation.GetProperty("responses").GetProperty("200").GetProperty("headers");
+        headers.EnumerateObject().Select(h => h.Name).ShouldBe(["ETag", "Link"], ignoreOrder: true);
+        headers.GetProperty("Link").GetProperty("description").GetString()!.ShouldContain("rel=\"next\"");
     }
 
     [Fact]

@@ -24,22 +24,13 @@ public sealed class FirstVersionStreamTests(ApiFactory api) : ApiTest(api)
     {
         const uint seed = 2024;
         var id = Guid.CreateVersion7();
-        var at = DateTimeOffset.UtcNow;
-        var game = Engine.Start(seed, out var first, out var second);
-        var events = new List<object>
-        {
-            new SessionStartedV1(id, "wren", seed, true, SessionDecider.SeedCommitment(id, seed), null, [first, second], at),
-        };
-        for (var d = 0; events.Count < 6; d = (d + 1) % 4)
-        {
-            if (Engine.TryMove(ref game, (Direction)d, new Tile[Rules.MaxMergesPerMove], out var outcome))
-                events.Add(new TilesMoved((Direction)d, [], outcome.ScoreGained, outcome.Spawned, at));
-        }
+        var (events, game) = SealedOnASeed(id, "wren", seed, moves: 5, DateTimeOffset.UtcNow);
 
         await WriteAsTheFirstVersionDidAsync(id, events);
 
         var view = await Client.GetSessionAsync(id);
         (view.Generator, view.Seed, view.Secret, view.MoveCount).ShouldBe((GeneratorName.Mulberry32, null, null, 5));
+        (await Client.ListSessionsAsync()).ShouldHaveSingleItem().Sealed.ShouldBeFalse();
         Board.FromRows(view.Board).ShouldBe(game.Board);
         var shown = await Client.GetEventsAsync(id);
         shown.Select(e => e.GetProperty("type").GetString()).ShouldBe(["session_started", .. Enumerable.Repeat("tiles_moved", 5)]);
@@ -88,6 +79,45 @@ public sealed class FirstVersionStreamTests(ApiFactory api) : ApiTest(api)
         last.GetProperty("type").GetString().ShouldBe(gameOver ? "game_over" : "session_abandoned");
         last.GetProperty("data").GetProperty("seed").GetInt64().ShouldBe(7);
         last.GetProperty("data").GetProperty("secret").ValueKind.ShouldBe(JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task a_first_version_stream_reads_page_by_page_under_its_public_names_with_its_seed_revealed()
+    {
+        const uint seed = 11;
+        var id = Guid.CreateVersion7();
+        var at = DateTimeOffset.UtcNow;
+        var (events, game) = SealedOnASeed(id, "yves", seed, moves: 3, at);
+        events.Add(new GameOverV1("yves", game.Score, game.MaxTile, game.MoveCount, seed, at));
+        await WriteAsTheFirstVersionDidAsync(id, events);
+
+        var pages = await Client.GetEventPagesAsync($"/sessions/{id}/events?limit=2");
+
+        pages.Select(p => p.Events.Length).ShouldBe([2, 2, 1]);
+        var shown = pages.SelectMany(p => p.Events).ToArray();
+        shown.Select(e => e.GetProperty("type").GetString()).ShouldBe(["session_started", "tiles_moved", "tiles_moved", "tiles_moved", "game_over"]);
+        shown.Select(e => e.GetProperty("version").GetInt64()).ShouldBe([1, 2, 3, 4, 5]);
+        // The start is on the first page and the end on the last: the seed the end revealed shows on the first page too.
+        shown[0].GetProperty("data").GetProperty("seed").GetInt64().ShouldBe(seed);
+        shown[^1].GetProperty("data").GetProperty("seed").GetInt64().ShouldBe(seed);
+    }
+
+    /// <summary>The first version's start of a session sealed on <paramref name="seed"/>, then <paramref name="moves"/>
+    /// moves (each direction in turn that moves something), and the game they lead to.</summary>
+    private static (List<object> Events, GameState Game) SealedOnASeed(Guid id, string player, uint seed, int moves, DateTimeOffset at)
+    {
+        var game = Engine.Start(seed, out var first, out var second);
+        var events = new List<object>
+        {
+            new SessionStartedV1(id, player, seed, true, SessionDecider.SeedCommitment(id, seed), null, [first, second], at),
+        };
+        for (var d = 0; events.Count <= moves; d = (d + 1) % 4)
+        {
+            if (Engine.TryMove(ref game, (Direction)d, new Tile[Rules.MaxMergesPerMove], out var outcome))
+                events.Add(new TilesMoved((Direction)d, [], outcome.ScoreGained, outcome.Spawned, at));
+        }
+
+        return (events, game);
     }
 
     /// <summary>

@@ -134,6 +134,8 @@ public sealed class PlayingASessionTests(ApiFactory api) : ApiTest(api)
         await get.ShouldBeProblemAsync(HttpStatusCode.NotFound, "urn:eventapi:problem:session-not-found");
         using var events = await Client.GetAsync($"/sessions/{id}/events");
         await events.ShouldBeProblemAsync(HttpStatusCode.NotFound, "urn:eventapi:problem:session-not-found");
+        using var page = await Client.GetAsync($"/sessions/{id}/events?after=3&limit=2");
+        await page.ShouldBeProblemAsync(HttpStatusCode.NotFound, "urn:eventapi:problem:session-not-found");
         using var move = await Client.MoveAsync(id, "some-token", ["left"]);
         await move.ShouldBeProblemAsync(HttpStatusCode.NotFound, "urn:eventapi:problem:session-not-found");
         using var abandon = await Client.AbandonAsync(id, "some-token");

@@ -121,6 +121,27 @@ public sealed class SealedSessionTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task a_sealed_game_longer_than_a_page_verifies_from_its_pages_written_one_after_another()
+    {
+        var game = await Client.PlayedSealedSessionAsync("wanda", moves: 60);
+        await Client.AbandonOkAsync(game.Started.Id, game.Started.Token);
+        var pages = (await Client.GetEventPagesAsync($"/sessions/{game.Started.Id}/events?limit=25")).Select(p => p.Body).ToList();
+        pages.Count.ShouldBe(3);
+
+        var (code, output) = await VerifyAsync(string.Join("\n", pages));
+        code.ShouldBe(0, output);
+        output.ShouldStartWith($"fair: the secret matches the commitment and draws all {2 + game.Final.MoveCount} spawns");
+
+        // A game checked without all of its pages is not verified, whatever the pages it has show.
+        (code, output) = await VerifyAsync(pages[0] + pages[2]);
+        (code, output).ShouldBe((1, "not verified: the events are not the whole game: version 26 is missing\n"));
+        (code, output) = await VerifyAsync(pages[0] + pages[1]);
+        (code, output).ShouldBe((1, "not verified: the game has not ended: the session is still active, or its last events are missing\n"));
+        (code, output) = await VerifyAsync(pages[0] + pages[0] + pages[1] + pages[2]);
+        (code, output).ShouldBe((1, "not verified: the events are not the whole game: version 1 is repeated\n"));
+    }
+
+    [Fact]
     public async Task sealed_secrets_differ_between_sessions()
     {
         var secrets = new HashSet<string>();
@@ -151,7 +172,7 @@ public sealed class SealedSessionTests(ApiFactory api) : ApiTest(api)
     {
         var urls = new List<string>
         {
-            $"/sessions/{id}", $"/sessions/{id}/events", $"/sessions/{id}/timeline",
+            $"/sessions/{id}", $"/sessions/{id}/events", $"/sessions/{id}/timeline", "/sessions?status=active",
             "/stats", $"/stats/daily/{DateTimeOffset.UtcNow:yyyy-MM-dd}", $"/players/{player}/stats", "/leaderboard",
         };
         urls.AddRange(Enumerable.Range(1, (int)version).Select(v => $"/sessions/{id}/replay?version={v}"));
@@ -177,11 +198,10 @@ public sealed class SealedSessionTests(ApiFactory api) : ApiTest(api)
 
     private static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    /// <summary>Runs scripts/verify-sealed-game.mjs, exactly as docs/security.md shows it, on the events.</summary>
+    /// <summary>Runs scripts/verify-sealed-game.mjs, as docs/security.md shows it, on the events written to its stdin.</summary>
     private static async Task<(int Code, string Output)> VerifyAsync(string events)
     {
-        var node = await Commands.RunAsync("node", [Path.Combine(ApiProcess.RepositoryRoot, "scripts", "verify-sealed-game.mjs")],
-            TimeSpan.FromSeconds(60), stdin: events);
+        var node = await SealedGameScript.OnStdinAsync(events);
         return (node.ExitCode, node.Output);
     }
 }

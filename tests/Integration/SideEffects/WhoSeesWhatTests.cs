@@ -21,7 +21,8 @@ public sealed class WhoSeesWhatTests(SideEffectsApiFactory api) : SideEffectsTes
         foreach (var read in new[]
                  {
                      $"/sessions/{started.Id}", $"/sessions/{started.Id}/events", $"/sessions/{started.Id}/timeline",
-                     $"/sessions/{started.Id}/replay?version=1", $"/sessions/{started.Id}/replay?version=4",
+                     $"/sessions/{started.Id}/replay?version=1", $"/sessions/{started.Id}/replay?version=4", "/sessions",
+                     "/sessions?status=active",
                  })
         {
             using var response = await Client.GetAsync(read);

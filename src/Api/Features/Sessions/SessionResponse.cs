@@ -92,7 +92,7 @@ public record SessionResponse
         Id = state.Id,
         Player = state.Player,
         Status = ToName(state.Status),
-        Generator = state.Secret is null ? GeneratorName.Mulberry32 : GeneratorName.HmacSha256,
+        Generator = GeneratorOf(state),
         Seed = state.SeedIsPublic ? state.Seed : null,
         Secret = state.SeedIsPublic ? state.Secret : null,
         SeedCommitment = state.SeedCommitment,
@@ -106,7 +106,11 @@ public record SessionResponse
         UpdatedAt = state.UpdatedAt,
     };
 
-    private static SessionStatusName ToName(SessionStatus status) => status switch
+    /// <summary>What the session's spawns are drawn from: its secret when it has one (a sealed session), otherwise its seed.</summary>
+    public static GeneratorName GeneratorOf(SessionState state) => state.Secret is null ? GeneratorName.Mulberry32 : GeneratorName.HmacSha256;
+
+    /// <summary>A started session's status by its name in the API.</summary>
+    public static SessionStatusName ToName(SessionStatus status) => status switch
     {
         SessionStatus.Active => SessionStatusName.Active,
         SessionStatus.Over => SessionStatusName.Over,

@@ -20,11 +20,22 @@ public static class SessionsFeature
         [typeof(SessionAbandoned)] = "session_abandoned",
     }.ToFrozenDictionary();
 
+    /// <summary>The index that lists sessions by status, most recently changed first.</summary>
+    public const string SessionListIndex = "mt_doc_sessionview_idx_status_updated_at_id";
+
     /// <summary>The session streams, their inline view and their access records.</summary>
     public static StoreOptions ConfigureSessions(this StoreOptions options)
     {
         options.AddSessionEvents();
         options.Projections.Add<SessionViewProjection>(ProjectionLifecycle.Inline);
+        // GET /sessions: the sessions of a status, most recently changed first. One computed index on the view's JSON
+        // answers both the filter and the order (scanned backwards, so no column is descending); the list's LINQ query
+        // (ListSessionsEndpoint.Query) writes the same expressions. It adds no column, so creating it at start-up
+        // indexes the sessions that exist already. (Duplicated fields would add two columns to fill, and Marten indexes
+        // each of them besides: more for every move to update.) Not CONCURRENTLY: that would wait for ever on the
+        // transactions the daemon and Wolverine keep open around their advisory locks.
+        options.Schema.For<SessionView>().Index(v => new { v.State.Status, v.State.UpdatedAt, v.Id },
+            index => index.Name = SessionListIndex);
         options.Projections.Add(new SessionTimelineProjection(), ProjectionLifecycle.Async, asyncConfiguration: ProjectionsSetup.LargeBatches);
         options.Schema.For<SessionTimelineSegment>().Duplicate(s => s.SessionId);
         options.Schema.For<SessionAccess>();
@@ -55,6 +66,7 @@ public static class SessionsFeature
     {
         var sessions = routes.MapGroup("").WithTags("Sessions").NegotiatesJson();
         StartSessionEndpoint.Map(sessions);
+        ListSessionsEndpoint.Map(sessions);
         GetSessionEndpoint.Map(sessions);
         MakeMovesEndpoint.Map(sessions);
         AbandonSessionEndpoint.Map(sessions);

@@ -96,9 +96,7 @@ public static class WatchSessionEndpoint
     }
 
     public static ValidationProblem AfterNegative() =>
-        TypedResults.ValidationProblem(
-            new Dictionary<string, string[]> { ["after"] = ["'after' must be a version, 0 or more."] },
-            title: "Validation failed", type: ProblemTypes.ValidationFailed);
+        Problems.InvalidQuery(new() { ["after"] = ["'after' must be a version, 0 or more."] });
 
     public static ProblemHttpResult AfterTheEnd(Guid id, long after, long version) =>
         Problems.Create(StatusCodes.Status422UnprocessableEntity, ProblemTypes.VersionOutOfRange, "Version out of range",
