@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EventApi.Api.Infrastructure;
+using EventApi.Domain.Sessions;
 using EventApi.Projections.Sessions;
 using JasperFx.Events;
 using Marten;
@@ -33,6 +34,21 @@ public sealed record SessionEventResponse
     /// <summary>The event itself, as anyone may see it: never the callback URL, and while a sealed session is active its seed and secret show as null.</summary>
     /// <example>{"direction":"left","merged":[],"scoreGained":0,"spawned":{"x":3,"y":1,"value":2},"at":"2026-11-22T12:00:01+00:00"}</example>
     public required JsonNode? Data { get; init; }
+
+    /// <summary><paramref name="e"/> as the public sees it while the session is <paramref name="now"/>
+    /// (<see cref="PublicEvents"/>): every reader of events (<c>/events</c>, the live frames) makes it here.</summary>
+    public static SessionEventResponse From(IEvent e, SessionState now, JsonSerializerOptions json)
+    {
+        var data = PublicEvents.Data(e.Data, now);
+        return new SessionEventResponse
+        {
+            Version = e.Version,
+            Sequence = e.Sequence,
+            Type = PublicEventNames.Of(e),
+            Timestamp = e.Timestamp,
+            Data = JsonSerializer.SerializeToNode(data, data.GetType(), json),
+        };
+    }
 }
 
 public static class GetSessionEventsEndpoint
@@ -82,18 +98,7 @@ public static class GetSessionEventsEndpoint
         var events = page.Take(take).ToArray();
 
         var options = json.Value.SerializerOptions;
-        var response = events.Select(e =>
-        {
-            var data = PublicEvents.Data(e.Data, view.State);
-            return new SessionEventResponse
-            {
-                Version = e.Version,
-                Sequence = e.Sequence,
-                Type = PublicEventNames.Of(e),
-                Timestamp = e.Timestamp,
-                Data = JsonSerializer.SerializeToNode(data, data.GetType(), options),
-            };
-        }).ToArray();
+        var response = events.Select(e => SessionEventResponse.From(e, view.State, options)).ToArray();
 
         // The two statements of the batch may see the stream a moment apart: the ETag is never behind the page.
         http.Response.Headers.ETag = ETags.For(Math.Max(view.Version, events.Length == 0 ? 0 : events[^1].Version));

@@ -24,21 +24,8 @@ public sealed class LiveFrames(JsonSerializerOptions json)
     /// a sealed session's secret once it has ended, never before; never the callback URL).</summary>
     public Frame For(IEvent e, SessionState after)
     {
-        var type = PublicEventNames.Of(e);
-        var data = PublicEvents.Data(e.Data, after);
-        var frame = new LiveFrame
-        {
-            Event = new SessionEventResponse
-            {
-                Version = e.Version,
-                Sequence = e.Sequence,
-                Type = type,
-                Timestamp = e.Timestamp,
-                Data = JsonSerializer.SerializeToNode(data, data.GetType(), json),
-            },
-            Session = SessionResponse.From(e.Version, after),
-        };
-        return Make(e.Version, type, frame);
+        var frame = new LiveFrame { Event = SessionEventResponse.From(e, after, json), Session = SessionResponse.From(e.Version, after) };
+        return Make(e.Version, frame.Event.Type, frame);
     }
 
     /// <summary>The frames of <paramref name="events"/> (a stream from its first event) after version
