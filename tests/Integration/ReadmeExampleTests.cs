@@ -19,11 +19,15 @@ public sealed class ReadmeExampleTests
 
         bash.ExitCode.ShouldBe(0, bash.Output);
         var lines = bash.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Length.ShouldBe(5, bash.Output);
+        lines.Length.ShouldBe(9, bash.Output);
         lines[0].ShouldContain("\"token\":");
         lines[1].ShouldContain("\"moveCount\":3");
         lines[3].ShouldStartWith("[{\"version\":1");
         lines[4].ShouldContain("\"status\":\"abandoned\"");
+        // The live stream of the ended game: the retry hint, then one frame (event, data, id), then the end.
+        lines[5..].ShouldBe(["retry: 2000", "event: session", lines[7], "id: 5"], bash.Output);
+        lines[7].ShouldStartWith("data: {\"event\":null,\"session\":{");
+        lines[7].ShouldContain("\"status\":\"abandoned\"");
     }
 
     /// <summary>The shell block under "Play a game with curl".</summary>
