@@ -160,6 +160,12 @@ public sealed class LiveSessions : IDisposable
         }
     }
 
+    /// <summary>A feed that failed is forgotten at once: a stream that opens next gets a new one.</summary>
+    internal void Forget(SessionFeed feed)
+    {
+        lock (_gate) _feeds.TryRemove(new KeyValuePair<Guid, SessionFeed>(feed.Id, feed));
+    }
+
     /// <summary>The node stops: no stream opens any more, and every open one ends after the frames it was given.</summary>
     public void EndAll()
     {
@@ -193,7 +199,12 @@ public sealed class Subscription(LiveSessions hub, SessionFeed feed, Spectator? 
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        if (spectator is not null) hub.Release(feed, spectator);
+        if (spectator is not null)
+        {
+            spectator.Close();
+            hub.Release(feed, spectator);
+        }
+
         hub.Close();
     }
 }

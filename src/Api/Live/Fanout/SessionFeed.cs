@@ -113,6 +113,7 @@ public sealed partial class SessionFeed
             // reconnect to a new feed.
             _loaded.TrySetException(e);
             if (!LiveSessions.IsTransient(e)) FeedFailed(_hub.Logger, e, Id);
+            _hub.Forget(this);
             EndAll();
         }
     }

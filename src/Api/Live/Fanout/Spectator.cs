@@ -17,6 +17,9 @@ public sealed class Spectator(int capacity, long skipThrough, Action abort)
         FullMode = BoundedChannelFullMode.Wait,
     });
 
+    private readonly Lock _gate = new();
+    private bool _closed;
+
     public bool Dropped { get; private set; }
 
     /// <summary>Queues the frames of one read; false when the queue is full. Frames up to the version the stream resumed
@@ -26,12 +29,23 @@ public sealed class Spectator(int capacity, long skipThrough, Action abort)
     /// <summary>The session has ended, or the node stops: the frames queued are sent, then the stream closes.</summary>
     public void End() => _reads.Writer.TryComplete();
 
-    /// <summary>Too far behind: the stream is cut at once.</summary>
+    /// <summary>Too far behind: the stream is cut at once (unless it has closed meanwhile).</summary>
     public void Drop()
     {
-        Dropped = true;
-        _reads.Writer.TryComplete();
-        abort();
+        lock (_gate)
+        {
+            if (_closed) return;
+            Dropped = true;
+            _reads.Writer.TryComplete();
+            abort();
+        }
+    }
+
+    /// <summary>The stream's request is ending: from here on, <see cref="Drop"/> leaves its connection alone (the
+    /// server may reuse it for the client's next request).</summary>
+    public void Close()
+    {
+        lock (_gate) _closed = true;
     }
 
     public async IAsyncEnumerable<Frame> ReadAllAsync([EnumeratorCancellation] CancellationToken ct)
