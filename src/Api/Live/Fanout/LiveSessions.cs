@@ -31,7 +31,7 @@ public enum JoinOutcome
 /// when the first stream opens and removed when the last one closes. The <see cref="SessionChangeListener"/> wakes a
 /// feed when its session changes; a notification for a session nobody watches here costs a dictionary look-up.
 /// </summary>
-public sealed class LiveSessions : IDisposable
+public sealed class LiveSessions : IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<Guid, SessionFeed> _feeds = new();
@@ -44,7 +44,7 @@ public sealed class LiveSessions : IDisposable
         Options = options.Value;
         Logger = logger;
         Frames = new LiveFrames(json.Value.SerializerOptions);
-        Reads = new SemaphoreSlim(Options.MaxConcurrentReads);
+        Reads = new FeedReads(store, Options.MaxConcurrentReads);
     }
 
     internal IDocumentStore Store { get; }
@@ -52,8 +52,9 @@ public sealed class LiveSessions : IDisposable
     internal ILogger Logger { get; }
     internal LiveFrames Frames { get; }
 
-    /// <summary>Bounds the reads the feeds make at once, so that spectators never take the command path's connections.</summary>
-    internal SemaphoreSlim Reads { get; }
+    /// <summary>The feeds' reads of new events, batched; at most <see cref="LiveOptions.MaxConcurrentReads"/> at once, so
+    /// that spectators never take the command path's connections.</summary>
+    internal FeedReads Reads { get; }
 
     /// <summary>Streams open on this node.</summary>
     public int Connections => Volatile.Read(ref _connections);
@@ -173,7 +174,7 @@ public sealed class LiveSessions : IDisposable
         foreach (var feed in _feeds.Values) feed.EndAll();
     }
 
-    public void Dispose() => Reads.Dispose();
+    public ValueTask DisposeAsync() => Reads.DisposeAsync();
 
     /// <summary>What a database outage or a dropped connection looks like: logged as one line, not a stack trace.</summary>
     internal static bool IsTransient(Exception e) => e is NpgsqlException or SocketException or IOException or TimeoutException;
@@ -183,6 +184,7 @@ public sealed class LiveSessions : IDisposable
 /// feed's frames as they come.</summary>
 public sealed class Subscription(LiveSessions hub, SessionFeed feed, Spectator? spectator, IReadOnlyList<Frame> first) : IDisposable
 {
+    private IReadOnlyList<Frame>? _first = first;
     private int _disposed;
 
     /// <summary>Whether the stream was cut for falling behind.</summary>
@@ -190,7 +192,9 @@ public sealed class Subscription(LiveSessions hub, SessionFeed feed, Spectator? 
 
     public async IAsyncEnumerable<SseItem<byte[]>> ReadAllAsync([EnumeratorCancellation] CancellationToken ct)
     {
-        foreach (var frame in first) yield return frame.Item;
+        foreach (var frame in _first!) yield return frame.Item;
+        // A resume from far back may have brought many frames: they are not kept for the stream's life.
+        _first = null;
         if (spectator is null) yield break;
         await foreach (var frame in spectator.ReadAllAsync(ct)) yield return frame.Item;
     }

@@ -1,8 +1,5 @@
 using System.Threading.Channels;
 using EventApi.Domain.Sessions;
-using EventApi.Projections.Sessions;
-using JasperFx.Events;
-using Marten;
 
 namespace EventApi.Api.Live;
 
@@ -121,17 +118,7 @@ public sealed partial class SessionFeed
     /// <summary>Reads the session's view: where the feed starts. False when there is nothing to follow.</summary>
     private async Task<bool> LoadAsync(CancellationToken ct)
     {
-        SessionView? view;
-        await _hub.Reads.WaitAsync(ct);
-        try
-        {
-            await using var session = _hub.Store.QuerySession();
-            view = await session.LoadAsync<SessionView>(Id, ct);
-        }
-        finally
-        {
-            _hub.Reads.Release();
-        }
+        var view = await _hub.Reads.ViewAsync(Id, ct);
 
         if (view is null || view.State.Status == SessionStatus.NotStarted)
         {
@@ -149,21 +136,12 @@ public sealed partial class SessionFeed
         return view.State.Status == SessionStatus.Active;
     }
 
-    /// <summary>One read of the events after the feed's version, their frames offered to every spectator. False once
-    /// the session has ended (every stream has been ended after its last frame).</summary>
+    /// <summary>One read of the events after the feed's version (shared with other feeds' reads: <see cref="FeedReads"/>),
+    /// their frames offered to every spectator. False once the session has ended (every stream has been ended after its
+    /// last frame).</summary>
     private async Task<bool> CatchUpAsync(CancellationToken ct)
     {
-        IReadOnlyList<IEvent> events;
-        await _hub.Reads.WaitAsync(ct);
-        try
-        {
-            await using var session = _hub.Store.QuerySession();
-            events = await session.Events.FetchStreamAsync(Id, fromVersion: _version + 1, token: ct);
-        }
-        finally
-        {
-            _hub.Reads.Release();
-        }
+        var events = await _hub.Reads.EventsAsync(Id, _version + 1, ct);
 
         if (events.Count == 0) return true;
 

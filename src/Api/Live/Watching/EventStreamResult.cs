@@ -86,8 +86,8 @@ internal sealed class HeartbeatStream(Stream inner, byte[] heartbeat, TimeSpan i
         await _write.WaitAsync(cancellationToken);
         try
         {
+            // Buffering is off (IHttpResponseBodyFeature.DisableBuffering): the write goes out as it is.
             await inner.WriteAsync(buffer, cancellationToken);
-            await inner.FlushAsync(cancellationToken);
             Volatile.Write(ref _lastWrite, clock.GetTimestamp());
         }
         finally
