@@ -40,7 +40,7 @@ internal sealed record LiveArguments(
         var connection = BenchArguments.DefaultServer;
         // The first paced run warms the API up with its spectators: the runtime's tiered JIT re-compiles the request,
         // feed and stream paths as they get hot, which a server that has run a while has paid. dotnet-counters on the
-        // API under this load: 0.5 to 1.6 s of JIT a 2 s interval (1,000 to 2,500 methods) for its first 50 s, then
+        // API under this load: 0.3 to 1.6 s of JIT a 2 s interval (150 to 2,500 methods) for its first 50 s, then
         // under 0.05 s; a second node, which only serves streams, settled 12 s after its start.
         var numbers = new Dictionary<string, double>(StringComparer.Ordinal)
         {

@@ -66,7 +66,7 @@ internal static class LiveReport
         Paragraph(md,
             $"- **Runs:** paced moves (open loop: each sent when due, one session after the other) at {F(o.Rate, "N0")}/s: with the " +
             $"spectators on the same node, {F(o.Warmup, "0.#")} s of warm-up (the runtime's tiered JIT: `dotnet-counters` showed the " +
-            "API compiling for 25 to 80 % of a core during its first 50 s under this load, then about 1 %), then " +
+            "API compiling for 15 to 80 % of a core during its first 50 s under this load, then about 1 %), then " +
             $"a {F(o.Duration, "0.#")} s window; then the same without spectators ({F(LiveArguments.LeadIn, "0.#")} s lead-in). A closed loop of " +
             $"{o.Movers} movers ({F(LiveArguments.ClosedWarmup, "0.#")} s warm-up, {F(o.ClosedDuration, "0.#")} s) without spectators, then " +
             $"with them. A second node: its memory before and after its {o.Spectators:N0} streams open (idle, no moves), then " +
