@@ -6,8 +6,10 @@
 #   scripts/bench.sh engine                  # the engine's BenchmarkDotNet run only
 #
 # Modes: store (appends, time travel), http (single-move POSTs against a raw INSERT and a trivial GET), daemon (the
-# async daemon's catch-up and rebuilds against a raw read), side-effects (webhook lag and delivery rate), engine. Each
-# PostgreSQL mode creates its own database, drops it at the end and rewrites its own section of docs/benchmarks.md;
+# async daemon's catch-up and rebuilds against a raw read), side-effects (webhook lag and delivery rate), live (live
+# streams' lag on one node and across two, moves with and without spectators, a frame's CPU and a stream's memory),
+# engine. Each PostgreSQL mode creates its own database, drops it at the end and rewrites its own section of
+# docs/benchmarks.md;
 # the engine's results stay in BenchmarkDotNet.Artifacts (its section of the doc is written by hand). The API modes
 # run the API's Release build as a separate process.
 #
@@ -18,7 +20,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-modes=(store http daemon side-effects engine)
+modes=(store http daemon side-effects live engine)
 if [ $# -gt 0 ]; then
   modes=("$1")
   shift

@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 using EventApi.Bench;
 using EventApi.Bench.Modes.Daemon;
 using EventApi.Bench.Modes.Http;
+using EventApi.Bench.Modes.Live;
 using EventApi.Bench.Modes.SideEffects;
 using EventApi.Bench.Modes.Store;
 
@@ -11,6 +12,7 @@ using EventApi.Bench.Modes.Store;
 //   http [options]      single-move POSTs to the API against a raw INSERT and a trivial GET (HttpBenchmarks)
 //   daemon [options]    the async daemon's catch-up and rebuilds against a raw read (DaemonBenchmarks)
 //   side-effects [...]  webhook lag and delivery rate, end to end (SideEffectBenchmarks)
+//   live [options]      live streams' lag, their cost to moves, a frame's CPU and a stream's memory (LiveBenchmarks)
 if (args.Length > 0)
 {
     Func<string[], Task<int>>? mode = args[0] switch
@@ -19,6 +21,7 @@ if (args.Length > 0)
         "http" => HttpBenchmarks.RunAsync,
         "daemon" => DaemonBenchmarks.RunAsync,
         "side-effects" => SideEffectBenchmarks.RunAsync,
+        "live" => LiveBenchmarks.RunAsync,
         _ => null,
     };
     if (mode is not null) return await mode(args[1..]);

@@ -84,6 +84,34 @@ public static class Report
         }
     }
 
+    /// <summary>Settings as the sections list them: <c>`Key=Value`</c>, comma-separated.</summary>
+    public static string Settings(IReadOnlyDictionary<string, string> settings) =>
+        string.Join(", ", settings.Select(s => $"`{s.Key}={s.Value}`"));
+
+    /// <summary>Appends <paramref name="text"/> wrapped at 118 characters; a list item's lines continue under its text.</summary>
+    public static void Paragraph(StringBuilder md, string text)
+    {
+        const int width = 118;
+        var indent = text.StartsWith("- ", StringComparison.Ordinal) ? "  " : "";
+        var line = new StringBuilder();
+        foreach (var word in text.Split(' '))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > width)
+            {
+                md.AppendLine(line.ToString());
+                line.Clear().Append(indent);
+            }
+            else if (line.Length > 0)
+            {
+                line.Append(' ');
+            }
+
+            line.Append(word);
+        }
+
+        md.AppendLine(line.ToString());
+    }
+
     public static string Yes(bool met) => met ? "yes" : "**no**";
 
     public static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);

@@ -119,29 +119,5 @@ internal static class HttpReport
         }
     }
 
-    /// <summary>Appends <paramref name="text"/> wrapped at 118 characters; a list item's lines continue under its text.</summary>
-    private static void Paragraph(StringBuilder md, string text)
-    {
-        const int width = 118;
-        var indent = text.StartsWith("- ", StringComparison.Ordinal) ? "  " : "";
-        var line = new StringBuilder();
-        foreach (var word in text.Split(' '))
-        {
-            if (line.Length > 0 && line.Length + 1 + word.Length > width)
-            {
-                md.AppendLine(line.ToString());
-                line.Clear().Append(indent);
-            }
-            else if (line.Length > 0)
-            {
-                line.Append(' ');
-            }
-
-            line.Append(word);
-        }
-
-        md.AppendLine(line.ToString());
-    }
-
     private static string Ms(TimeSpan? time) => time is { } t ? F(t.TotalMilliseconds, "F2") : "n/a";
 }

@@ -30,7 +30,7 @@ public static class SideEffectBenchmarks
         await using var api = await ApiHost.StartAsync(database.ConnectionString, options.Settings);
         using var client = api.CreateClient();
         Console.WriteLine($"API on {api.Address} (pid {api.ProcessId}), receiver on {sink.Url}" +
-                          (options.Settings.Count == 0 ? "; the API's default settings." : $"; settings: {Describe(options.Settings)}."));
+                          (options.Settings.Count == 0 ? "; the API's default settings." : $"; settings: {Report.Settings(options.Settings)}."));
 
         var ready = await Games.FirstWebhookAsync(client, sink, options);
         if (ready is null) return 1;

@@ -21,9 +21,6 @@ internal static class SideEffectsReport
                $"{F(Environment.ProcessorCount / server * rate, "N0")} games/s";
     }
 
-    public static string Describe(IReadOnlyDictionary<string, string> settings) =>
-        string.Join(", ", settings.Select(s => $"`{s.Key}={s.Value}`"));
-
     public static string Ms(IEnumerable<double> seconds)
     {
         var ms = seconds.Select(s => s * 1000).ToList();
@@ -40,7 +37,7 @@ internal static class SideEffectsReport
         var md = Report.BeginSection("Side effects (webhooks)", database,
             "scripts/bench.sh side-effects     # or: dotnet run -c Release --project bench/EventApi.Bench -- side-effects --rate 200");
         md.AppendLine("End to end: the API's Release build in a process of its own, " +
-                      (options.Settings.Count == 0 ? "with its default settings" : $"with {Describe(options.Settings)}") +
+                      (options.Settings.Count == 0 ? "with its default settings" : $"with {Settings(options.Settings)}") +
                       ", and in the bench process a");
         md.AppendLine("Kestrel receiver on 127.0.0.1 that answers 200 at once and keeps the first delivery of each `Idempotency-Key`.");
         md.AppendLine("Each game is `POST /sessions` with the receiver as `callbackUrl`, then `POST /sessions/{id}/abandon`: one");
