@@ -22,6 +22,7 @@ public sealed class LiveOptions
     /// <summary>The <c>Retry-After</c> of a 503 when the node serves <see cref="MaxConnections"/> streams.</summary>
     public TimeSpan RetryAfterWhenFull { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Reads of new events this node makes at once for its spectators (one per session per wake-up).</summary>
+    /// <summary>Batches of reads this node makes at once for its spectators (<see cref="FeedReads"/>: one read per
+    /// watched session per wake-up, those asked together in one batch).</summary>
     public int MaxConcurrentReads { get; set; } = 8;
 }
