@@ -17,7 +17,8 @@ public sealed class LiveApiFactory : ApiFactory
     public const int MaxConnections = 8;
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
 
-    public LiveApiFactory() => UseKestrel(kestrel => kestrel.Limits.MaxResponseBufferSize = 4096);
+    // Port 0: a free loopback port of its own (without one Kestrel would take its default, 5000, shared with anything else).
+    public LiveApiFactory() => UseKestrel(0);
 
     protected override IDictionary<string, string?> Settings(IDictionary<string, string?> defaults)
     {
@@ -31,6 +32,7 @@ public sealed class LiveApiFactory : ApiFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
+        builder.ConfigureKestrel(kestrel => kestrel.Limits.MaxResponseBufferSize = 4096);
         builder.UseSockets(sockets => sockets.CreateBoundListenSocket = endpoint =>
         {
             var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
