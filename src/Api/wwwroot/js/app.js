@@ -2,11 +2,22 @@
 // fallback route. Every page is a module with mount(main, params), which returns what to do when the page goes.
 // All of them are imported here, up front: a page opened while offline needs nothing more from the network.
 
+import * as boards from "./pages/boards.js";
+import * as offline from "./pages/offline.js";
 import * as play from "./pages/play.js";
+import * as replay from "./pages/replay.js";
+import * as watch from "./pages/watch.js";
 import { fill, h, pageHeading } from "./ui.js";
 
 const ROUTES = [
   [/^\/play$/, play.mount, "Play"],
+  [/^\/offline$/, offline.mount, "Offline"],
+  [/^\/watch$/, watch.mountLobby, "Watch"],
+  [/^\/watch\/([0-9a-fA-F-]{36})$/, watch.mountSession, "Watching"],
+  [/^\/replay$/, replay.mountList, "Replay"],
+  [/^\/replay\/([0-9a-fA-F-]{36})$/, replay.mountReplay, "Replay"],
+  [/^\/leaderboard(?:\/(\d{4}-\d{2}-\d{2}))?$/, boards.mountLeaderboards, "Leaderboards"],
+  [/^\/stats(?:\/(\d{4}-\d{2}-\d{2}))?$/, boards.mountStatistics, "Statistics"],
 ];
 
 const main = document.getElementById("main");
