@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using EventApi.Api.Features.Sessions;
 using EventApi.Domain.Game;
 using EventApi.Integration.Infrastructure;
@@ -43,5 +44,38 @@ public sealed class PlayingTests(BrowserApiFactory api, Chromium chromium) : Bro
         session.Status.ShouldBe(SessionStatusName.Over);
         (session.Score, session.MoveCount).ShouldBe((expected.Score, expected.MoveCount));
         PlayPage.Json(session.Board).ShouldBe(PlayPage.Json(expected.Board.ToRows()));
+    }
+
+    [Fact]
+    public async Task A_tampered_move_answer_is_shown_as_a_mismatch_with_the_prediction()
+    {
+        var page = await OpenAsync("#/play");
+        var tampered = 0;
+        await page.RouteAsync("**/sessions/*/moves", async route =>
+        {
+            var response = await route.FetchAsync();
+            var view = JsonNode.Parse(await response.TextAsync())!;
+            // The first answer is changed: a 2048 tile where the board's top-left cell is.
+            if (Interlocked.Increment(ref tampered) == 1) view["board"]![0]![0] = 2048;
+            await route.FulfillAsync(new RouteFulfillOptions { Response = response, Body = view.ToJsonString() });
+        });
+
+        var play = new PlayPage(page);
+        await play.StartOpenAsync(12345);
+        var predicted = Engine.Start(12345, out _, out _);
+        Engine.TryMove(ref predicted, Direction.Left, [], out _).ShouldBeTrue();
+        await play.PressAsync(["ArrowLeft"]);
+
+        var mismatch = page.Locator(".mismatch");
+        await Expect(mismatch).ToHaveAttributeAsync("role", "alert");
+        await Expect(mismatch).ToContainTextAsync("The server's answer does not match this browser's prediction after left");
+        (await mismatch.Locator(".board").First.GetAttributeAsync("data-rows")).ShouldBe(PlayPage.Json(predicted.Board.ToRows()));
+        var shown = JsonNode.Parse((await mismatch.Locator(".board").Nth(1).GetAttributeAsync("data-rows"))!)!;
+        shown[0]![0]!.GetValue<int>().ShouldBe(2048);
+        await ScreenshotAsync(page, "play-mismatch");
+
+        // The mismatch stays on the page while the game goes on.
+        await play.ConfirmedAsync();
+        await Expect(mismatch).ToBeVisibleAsync();
     }
 }
