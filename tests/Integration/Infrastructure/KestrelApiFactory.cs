@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace EventApi.Integration.Infrastructure;
@@ -8,7 +9,14 @@ namespace EventApi.Integration.Infrastructure;
 /// </summary>
 public abstract class KestrelApiFactory : ApiFactory
 {
-    protected KestrelApiFactory(Action<KestrelServerOptions>? kestrel = null) => UseKestrel(kestrel ?? (_ => { }));
+    /// <summary>Kestrel listens on a free loopback port, which <see cref="Address"/> gives: WebApplicationFactory's
+    /// own port setting is not applied to a minimal-hosting app, which would otherwise take ASP.NET's default, 5000,
+    /// and fail to start whenever something else on the machine has it.</summary>
+    protected KestrelApiFactory(Action<KestrelServerOptions>? kestrel = null) => UseKestrel(options =>
+    {
+        options.Listen(IPAddress.Loopback, 0);
+        kestrel?.Invoke(options);
+    });
 
     private Uri? _address;
 
