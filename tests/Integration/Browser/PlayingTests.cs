@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using EventApi.Api.Features.Sessions;
-using EventApi.Domain.Game;
 using EventApi.Integration.Infrastructure;
 using Microsoft.Playwright;
 
@@ -14,23 +13,20 @@ public sealed class PlayingTests(BrowserApiFactory api, Chromium chromium) : Bro
     /// </summary>
     private const uint QuickSeed = 169839;
 
-    /// <summary>Up, down, left, right: arrow keys and WASD in turn.</summary>
-    private static readonly string[] QuickCycle = ["ArrowUp", "s", "ArrowLeft", "d"];
-
-    private static readonly Direction[] QuickDirections = [Direction.Up, Direction.Down, Direction.Left, Direction.Right];
+    /// <summary>Up, down, left, right, 28 times: arrow keys and WASD in turn.</summary>
+    private static readonly string[] QuickGame = KeyPresses.Cycle(["ArrowUp", "s", "ArrowLeft", "d"], 28);
 
     [Fact]
     public async Task A_whole_game_played_with_the_keyboard_ends_in_game_over()
     {
-        // The same keys on the C# engine: where the game must end, and after how many key presses.
-        var expected = Engine.Start(QuickSeed, out _, out _);
-        var presses = 0;
-        while (!expected.Over) Engine.TryMove(ref expected, QuickDirections[presses++ % QuickDirections.Length], [], out _);
-        presses.ShouldBe(28);
+        // The same keys on the C# engine: the game ends with the last of them, not before.
+        var expected = KeyPresses.Play(QuickSeed, QuickGame);
+        expected.Over.ShouldBeTrue();
+        KeyPresses.Play(QuickSeed, QuickGame[..^1]).Over.ShouldBeFalse();
 
         var play = new PlayPage(await OpenAsync("#/play"));
         await play.StartOpenAsync(QuickSeed);
-        await play.PressAsync(Enumerable.Range(0, presses).Select(i => QuickCycle[i % QuickCycle.Length]));
+        await play.PressAsync(QuickGame);
 
         var gameOver = play.Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Game over" });
         await Expect(gameOver).ToContainTextAsync($"Final score {expected.Score}, best tile {expected.MaxTile}, {expected.MoveCount} moves");
@@ -62,8 +58,8 @@ public sealed class PlayingTests(BrowserApiFactory api, Chromium chromium) : Bro
 
         var play = new PlayPage(page);
         await play.StartOpenAsync(12345);
-        var predicted = Engine.Start(12345, out _, out _);
-        Engine.TryMove(ref predicted, Direction.Left, [], out _).ShouldBeTrue();
+        var predicted = KeyPresses.Play(12345, ["ArrowLeft"]);
+        predicted.MoveCount.ShouldBe(1);
         await play.PressAsync(["ArrowLeft"]);
 
         var mismatch = page.Locator(".mismatch");
