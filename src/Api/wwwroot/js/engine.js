@@ -452,8 +452,10 @@ export async function verifySealedGame(events) {
 
   const start = ordered[0].type === "session_started" ? ordered[0].data : null;
   if (!start) return unfair("the game does not begin with session_started");
-  const secret = ordered.map(e => e.data?.secret).find(s => s);
-  if (!secret) return unfair("no secret revealed: the session is still active, or it is not a sealed session");
+  const secrets = new Set(ordered.map(e => e.data?.secret).filter(s => s));
+  if (secrets.size === 0) return unfair("no secret revealed: the session is still active, or it is not a sealed session");
+  if (secrets.size > 1) return unfair(`the events reveal ${secrets.size} different secrets`);
+  const [secret] = secrets;
   if ((await commitment(start.sessionId, secret)) !== start.seedCommitment)
     return unfair(`the secret does not match the commitment ${start.seedCommitment}`);
 
