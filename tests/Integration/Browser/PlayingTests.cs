@@ -26,11 +26,14 @@ public sealed class PlayingTests(BrowserApiFactory api, Chromium chromium) : Bro
 
         var play = new PlayPage(await OpenAsync("#/play"));
         await play.StartOpenAsync(QuickSeed);
+        // The score is announced as it changes only if its live region stays the same element: marked, to see.
+        await play.Score.EvaluateAsync("score => score.dataset.marked = 'yes'");
         await play.PressAsync(QuickGame);
 
         var gameOver = play.Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Game over" });
         await Expect(gameOver).ToContainTextAsync($"Final score {expected.Score}, best tile {expected.MaxTile}, {expected.MoveCount} moves");
         await Expect(play.Score).ToHaveAttributeAsync("aria-live", "polite");
+        await Expect(play.Score).ToHaveAttributeAsync("data-marked", "yes");
         await Expect(play.Score).ToContainTextAsync($"Score {expected.Score}");
         (await play.BoardJsonAsync()).ShouldBe(PlayPage.Json(expected.Board.ToRows()));
         await Expect(play.Page.Locator(".mismatch")).ToHaveCountAsync(0);

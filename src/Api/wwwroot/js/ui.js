@@ -83,10 +83,34 @@ export function freshness(f) {
       : `${formatNumber(f.lag)} event${f.lag === 1 ? "" : "s"} behind: the ${f.projection} projection has read up to event ${formatNumber(f.sequence)} of ${formatNumber(f.highWaterMark)}.`);
 }
 
-/** Figures as a description list: [[term, value], ...]. */
+/** Figures as a description list: [[term, value, name], ...]; each item has data-figure="name". */
 export function figures(pairs, attributes = {}) {
-  return h("dl", { class: "figures", ...attributes }, pairs.map(([term, value, name]) =>
-    h("div", { dataset: name ? { figure: name } : {} }, h("dt", {}, term), h("dd", {}, value))));
+  return h("dl", { class: "figures", ...attributes }, figureItems(pairs));
+}
+
+function figureItems(pairs) {
+  return pairs.map(([term, value, name]) => h("div", { dataset: name ? { figure: name } : {} }, h("dt", {}, term), h("dd", {}, value)));
+}
+
+/**
+ * A game's score, best tile and moves (and version, when given). Made once and updated in place
+ * (updateScoreboard): with `live`, the score is a polite live region, which announces each new score only because it
+ * stays the same element.
+ */
+export function scoreboard({ live = true } = {}) {
+  const liveRegion = live ? { role: "status", "aria-live": "polite", "aria-atomic": "true" } : {};
+  return h("div", { class: "scoreboard" },
+    h("p", { class: "score", ...liveRegion }, "Score ", h("strong", { "data-score": 0 }, "0")),
+    h("dl", { class: "figures" }));
+}
+
+export function updateScoreboard(element, { score, maxTile, moveCount, version }) {
+  const strong = element.querySelector("[data-score]");
+  strong.dataset.score = score;
+  strong.textContent = formatNumber(score);
+  const pairs = [["Best tile", formatNumber(maxTile), "best"], ["Moves", formatNumber(moveCount), "moves"]];
+  if (version !== undefined) pairs.push(["Version", formatNumber(version), "version"]);
+  fill(element.querySelector(".figures"), figureItems(pairs));
 }
 
 /** A page's heading, which takes the focus when the page is shown (so keyboard and screen reader users land on it). */

@@ -5,7 +5,7 @@
 import { api, newIdempotencyKey, Problem, todayUtc } from "../api.js";
 import { mulberry32, start, toRows, tryMove } from "../engine.js";
 import { listenForMoves } from "../input.js";
-import { announce, board, count, fill, figures, formatNumber, freshness, h, pageHeading, problemBox, updateBoard } from "../ui.js";
+import { announce, board, count, fill, formatNumber, freshness, h, pageHeading, problemBox, scoreboard, updateBoard, updateScoreboard } from "../ui.js";
 import { playerName, randomSeed, rememberPlayerName } from "./play.js";
 
 const CHALLENGE = "eventapi.challenge";
@@ -69,7 +69,7 @@ export function mount(main) {
     const boardElement = board(toRows(current.game.board));
     fill(game,
       h("p", { class: "game-label" }, current.day ? `The challenge of ${current.day}, seed ${current.seed}, played offline` : `Seed ${current.seed}, played offline`),
-      h("div", { class: "scoreboard" }),
+      scoreboard(),
       h("div", { class: "board-wrap" }, boardElement),
       h("p", { class: "hint" }, "Arrow keys or W A S D move the tiles; on a touch screen, swipe on the board."),
       h("div", { class: "ending" }),
@@ -83,9 +83,7 @@ export function mount(main) {
   function update() {
     if (!alive || !current) return;
     const g = current.game;
-    fill(game.querySelector(".scoreboard"),
-      h("p", { class: "score", role: "status", "aria-live": "polite", "aria-atomic": "true" }, "Score ", h("strong", { "data-score": g.score }, formatNumber(g.score))),
-      figures([["Best tile", formatNumber(g.maxTile), "best"], ["Moves", formatNumber(g.moveCount), "moves"]]));
+    updateScoreboard(game.querySelector(".scoreboard"), g);
     updateBoard(game.querySelector(".board"), toRows(g.board), current.last ?? {});
     current.last = null;
     fill(game.querySelector(".ending"), g.over ? h("div", { class: "game-over", role: "alert" },

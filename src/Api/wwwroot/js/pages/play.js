@@ -4,7 +4,7 @@
 import { api, todayUtc } from "../api.js";
 import { listenForMoves } from "../input.js";
 import { SessionPlayer } from "../session-player.js";
-import { announce, board, count, fill, figures, formatNumber, h, pageHeading, problemBox, updateBoard } from "../ui.js";
+import { announce, board, count, fill, formatNumber, h, pageHeading, problemBox, scoreboard, updateBoard, updateScoreboard } from "../ui.js";
 import { verifyInBrowser } from "../verify.js";
 
 const STORED = "eventapi.play";
@@ -157,7 +157,7 @@ function renderGame(section) {
   fill(section,
     h("p", { class: "game-label", "data-session-id": p.id }, current.label, " ", h("span", { class: "session-id" }, `session ${p.id}`)),
     p.open ? null : h("p", { class: "commitment" }, "The server committed to its secret before your first move: ", h("code", {}, p.commitment)),
-    h("div", { class: "scoreboard" }),
+    scoreboard(),
     h("div", { class: "board-wrap" }, boardElement),
     h("p", { class: "hint" }, "Arrow keys or W A S D move the tiles; on a touch screen, swipe on the board."),
     h("p", { class: "sync", "aria-live": "off" }),
@@ -176,9 +176,7 @@ function renderGame(section) {
 function updateGame(section) {
   const p = current.player;
   const shown = p.shown;
-  fill(section.querySelector(".scoreboard"),
-    h("p", { class: "score", role: "status", "aria-live": "polite", "aria-atomic": "true" }, "Score ", h("strong", { "data-score": shown.score }, formatNumber(shown.score))),
-    figures([["Best tile", formatNumber(shown.maxTile), "best"], ["Moves", formatNumber(shown.moveCount), "moves"]]));
+  updateScoreboard(section.querySelector(".scoreboard"), shown);
   updateBoard(section.querySelector(".board"), shown.board, current.last ?? {});
   current.last = null;
 

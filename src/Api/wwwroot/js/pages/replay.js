@@ -5,7 +5,7 @@
 import { api } from "../api.js";
 import { evolve, INITIAL_SESSION, sessionView } from "../engine.js";
 import { verifyInBrowser } from "../verify.js";
-import { board, count, fill, figures, formatNumber, h, pageHeading, problemBox, shortId, time, updateBoard } from "../ui.js";
+import { board, count, fill, formatNumber, h, pageHeading, problemBox, scoreboard, shortId, time, updateBoard, updateScoreboard } from "../ui.js";
 import { verificationBox } from "./play.js";
 
 export function mountList(main) {
@@ -61,7 +61,7 @@ function show(body, id, events) {
   const last = frames.at(-1).view;
   const slider = h("input", { id: "scrub", type: "range", min: 0, max: frames.length - 1, step: 1, value: frames.length - 1, "aria-describedby": "frame-label" });
   const frameLabel = h("p", { id: "frame-label", class: "frame-label", "aria-live": "polite" });
-  const scoreboard = h("div", { class: "scoreboard" });
+  const scores = scoreboard({ live: false });
   const boardElement = board(last.board, { label: "The replayed board" });
   const verification = h("div", { class: "verification" });
   const step = delta => {
@@ -73,7 +73,7 @@ function show(body, id, events) {
     h("p", { class: "game-label" }, `${last.player}'s ${last.generator === "hmac-sha256" ? "sealed game" : `game on seed ${last.seed}`}, ${last.status === "active" ? "still being played" : last.status}: `,
       `${formatNumber(last.score)} points in ${count(last.moveCount, "move")} · session ${shortId(id)}`),
     last.status === "active" ? h("p", {}, "This game is still going on: ", h("a", { href: `#/watch/${id}` }, "watch it live"), ".") : null,
-    scoreboard,
+    scores,
     h("div", { class: "board-wrap" }, boardElement),
     h("div", { class: "scrubber" },
       h("label", { for: "scrub" }, "Move"),
@@ -90,9 +90,7 @@ function show(body, id, events) {
     const index = Number(slider.value);
     const { view, event, notes } = frames[index];
     const data = event.type === "tiles_moved" ? event.data : {};
-    fill(scoreboard,
-      h("p", { class: "score" }, "Score ", h("strong", { "data-score": view.score }, formatNumber(view.score))),
-      figures([["Best tile", formatNumber(view.maxTile), "best"], ["Moves", formatNumber(view.moveCount), "moves"], ["Version", formatNumber(view.version), "version"]]));
+    updateScoreboard(scores, view);
     updateBoard(boardElement, view.board, { label: "The replayed board", spawned: data.spawned ?? null, merged: data.merged ?? [] });
     const what = index === 0 ? "The start" : `Move ${index} of ${frames.length - 1}: ${data.direction}${data.scoreGained ? `, +${data.scoreGained}` : ""}`;
     const after = notes.map(n => n.type === "milestone_reached" ? `reached ${n.data.tile}` : n.type === "game_over" ? "game over" : n.type === "session_abandoned" ? "abandoned" : n.type);

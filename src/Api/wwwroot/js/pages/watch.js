@@ -4,7 +4,7 @@
 // left with 204, which stops EventSource for good.
 
 import { api } from "../api.js";
-import { announce, board, count, fill, figures, formatNumber, h, pageHeading, problemBox, shortId, time, updateBoard } from "../ui.js";
+import { announce, board, count, fill, formatNumber, h, pageHeading, problemBox, scoreboard, shortId, time, updateBoard, updateScoreboard } from "../ui.js";
 
 const ENDINGS = new Set(["game_over", "session_abandoned"]);
 const EVENT_TYPES = ["session", "session_started", "tiles_moved", "milestone_reached", "game_over", "session_abandoned"];
@@ -12,7 +12,7 @@ const LOBBY_REFRESH_MS = 3000;
 
 export function mountLobby(main) {
   let alive = true, timer = null, shown = "";
-  const active = h("div", { class: "lobby", "aria-live": "polite" });
+  const active = h("div", { class: "lobby" });
   const ended = h("div", { class: "lobby-ended" });
   fill(main,
     pageHeading("Watch"),
@@ -63,14 +63,14 @@ function sessionTable(sessions, action) {
 export function mountSession(main, [id]) {
   let alive = true, source = null, poller = null, lastVersion = 0;
   const state = h("p", { class: "connection", role: "status", "data-state": "connecting" }, "Connecting…");
-  const scoreboard = h("div", { class: "scoreboard" });
+  const scores = scoreboard();
   const boardElement = board([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]], { label: "The watched board" });
   const ending = h("div", { class: "ending" });
   const log = h("ul", { class: "event-log" });
   const label = h("p", { class: "game-label" }, `Session ${id}`);
   fill(main,
     pageHeading("Watching a game"),
-    label, state, scoreboard,
+    label, state, scores,
     h("div", { class: "board-wrap" }, boardElement),
     ending,
     h("div", { class: "actions" }, h("a", { class: "button", href: `#/replay/${id}` }, "Replay it"), h("a", { class: "button", href: "#/watch" }, "Back to the lobby")),
@@ -84,9 +84,7 @@ export function mountSession(main, [id]) {
   function show(session, event) {
     lastVersion = session.version;
     label.textContent = `${session.player}'s ${session.generator === "hmac-sha256" ? "sealed game" : `open game on seed ${session.seed}`} · session ${session.id}`;
-    fill(scoreboard,
-      h("p", { class: "score", role: "status", "aria-live": "polite", "aria-atomic": "true" }, "Score ", h("strong", { "data-score": session.score }, formatNumber(session.score))),
-      figures([["Best tile", formatNumber(session.maxTile), "best"], ["Moves", formatNumber(session.moveCount), "moves"], ["Version", formatNumber(session.version), "version"]]));
+    updateScoreboard(scores, session);
     const data = event?.data ?? {};
     updateBoard(boardElement, session.board, { label: "The watched board", spawned: data.spawned ?? null, merged: data.merged ?? [] });
     log.prepend(h("li", {}, event ? describe(event) : `v${session.version}: the game as it stands`));
