@@ -9,9 +9,9 @@ namespace EventApi.Integration.Infrastructure;
 /// </summary>
 public abstract class KestrelApiFactory : ApiFactory
 {
-    /// <summary>Kestrel listens on a free loopback port, which <see cref="Address"/> gives: WebApplicationFactory's
-    /// own port setting is not applied to a minimal-hosting app, which would otherwise take ASP.NET's default, 5000,
-    /// and fail to start whenever something else on the machine has it.</summary>
+    /// <summary>Kestrel listens on a free loopback port, which <see cref="Address"/> gives. <c>UseKestrel</c> with
+    /// options but no port leaves the app on ASP.NET's default, 5000, where it fails to start whenever something else
+    /// on the machine has it; the options' own listen on port 0 takes a free one.</summary>
     protected KestrelApiFactory(Action<KestrelServerOptions>? kestrel = null) => UseKestrel(options =>
     {
         options.Listen(IPAddress.Loopback, 0);
