@@ -28,10 +28,7 @@ find_bin() {
 
 install_postgres() {
   echo "PostgreSQL server binaries not found; installing Debian's postgresql package." >&2
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >&2
+  "$root/scripts/apt-install.sh" postgresql
 }
 
 # As root, the server must run as an unprivileged user: postgres.

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Runs every test: the unit tests and the integration tests (the real API against a real PostgreSQL), then the tests of
-# the JavaScript engine (node --test tests/js).
+# Runs every test: the unit tests and the integration tests (the real API against a real PostgreSQL, and the web
+# client in a real Chromium), then the tests of the JavaScript engine (node --test tests/js).
 #
 # PostgreSQL for the integration tests, in this order:
 #   1. EVENTAPI_TEST_POSTGRES, a connection string to a server you already run (each test host creates its own database);
 #   2. a Testcontainers PostgreSQL, when a Docker engine answers;
 #   3. otherwise a throwaway local PostgreSQL (scripts/local-postgres.sh), started here and stopped afterwards.
+#
+# Chromium for the browser tests (tests/Integration/Browser), in this order: EVENTAPI_CHROMIUM; Debian's
+# /usr/bin/chromium; Google Chrome (as on GitHub's runners); otherwise Debian's chromium package, installed here.
 #
 # Ends with one line: `tests: N passed, M failed`, counting both. Extra arguments go to `dotnet test` (e.g. --filter
 # Name~moves); the JavaScript tests run whatever they are.
@@ -29,6 +32,21 @@ if [ -z "${EVENTAPI_TEST_POSTGRES:-}" ]; then
   fi
 fi
 [ "$stop_postgres" -eq 1 ] && trap 'scripts/local-postgres.sh stop >/dev/null 2>&1 || true' EXIT
+
+if [ -z "${EVENTAPI_CHROMIUM:-}" ]; then
+  for candidate in /usr/bin/chromium "$(command -v google-chrome || true)"; do
+    [ -n "$candidate" ] && [ -x "$candidate" ] && { EVENTAPI_CHROMIUM="$candidate"; break; }
+  done
+  if [ -z "${EVENTAPI_CHROMIUM:-}" ]; then
+    echo "Chromium not found; installing Debian's chromium package for the browser tests." >&2
+    if scripts/apt-install.sh chromium && [ -x /usr/bin/chromium ]; then
+      EVENTAPI_CHROMIUM=/usr/bin/chromium
+    else
+      echo "Could not install chromium: the browser tests will fail (set EVENTAPI_CHROMIUM to a Chromium)." >&2
+    fi
+  fi
+fi
+[ -n "${EVENTAPI_CHROMIUM:-}" ] && export EVENTAPI_CHROMIUM && echo "The browser tests use $EVENTAPI_CHROMIUM."
 
 results="$root/TestResults"
 rm -rf "$results"

@@ -79,6 +79,8 @@ public static class HostSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // The browser client's files, before anything that concerns API requests only.
+        app.UseWebClient();
         // After routing (which WebApplication adds first) and before anything binds the request: the admin key.
         app.UseAuthentication();
         app.UseAuthorization();

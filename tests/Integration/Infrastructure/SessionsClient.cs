@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using EventApi.Api.Features.Challenges;
 using EventApi.Api.Features.Sessions;
 
 namespace EventApi.Integration.Infrastructure;
@@ -73,6 +74,10 @@ public static partial class SessionsClient
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<SessionResponse>(Json))!;
     }
+
+    /// <summary>The challenge of a UTC day (yyyy-MM-dd): its seed.</summary>
+    public static async Task<ChallengeResponse> GetChallengeAsync(this HttpClient client, string day) =>
+        (await client.GetFromJsonAsync<ChallengeResponse>($"/challenges/{day}", Json))!;
 
     /// <summary>GET /sessions with <paramref name="query"/>: asserts it answers 200 and returns the sessions listed.</summary>
     public static async Task<SessionListItem[]> ListSessionsAsync(this HttpClient client, string query = "")

@@ -11,14 +11,11 @@ namespace EventApi.Integration.Live;
 /// response buffers are small (a few KiB instead of the kernel's auto-tuned megabytes), so that a spectator that reads
 /// nothing fills them after a few dozen frames and the API's own bound, not the kernel's, decides when it is dropped.
 /// </summary>
-public sealed class LiveApiFactory : ApiFactory
+public sealed class LiveApiFactory() : KestrelApiFactory(kestrel => kestrel.Limits.MaxResponseBufferSize = 4096)
 {
     public const int SpectatorBacklog = 16;
     public const int MaxConnections = 8;
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
-
-    // Port 0: a free loopback port of its own (without one Kestrel would take its default, 5000, shared with anything else).
-    public LiveApiFactory() => UseKestrel(0);
 
     protected override IDictionary<string, string?> Settings(IDictionary<string, string?> defaults)
     {
@@ -32,7 +29,6 @@ public sealed class LiveApiFactory : ApiFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureKestrel(kestrel => kestrel.Limits.MaxResponseBufferSize = 4096);
         builder.UseSockets(sockets => sockets.CreateBoundListenSocket = endpoint =>
         {
             var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
@@ -40,23 +36,6 @@ public sealed class LiveApiFactory : ApiFactory
             socket.SendBufferSize = 4096;
             return socket;
         });
-    }
-
-    private Uri? _address;
-
-    /// <summary>Where Kestrel listens.</summary>
-    public Uri Address
-    {
-        get
-        {
-            if (_address is null)
-            {
-                using var client = CreateClient();
-                _address = client.BaseAddress!;
-            }
-
-            return _address;
-        }
     }
 
     /// <summary>Like every test client, checks every answer against the document; and like a browser closing an
