@@ -25,6 +25,8 @@ public static class MartenSetup
 
     public static IServiceCollection AddEventApiMarten(this IServiceCollection services)
     {
+        services.AddSingleton<DatabaseOutage>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseOutage>());
         services.AddMarten(sp =>
             {
                 var configuration = sp.GetRequiredService<IConfiguration>();
