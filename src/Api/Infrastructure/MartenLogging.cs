@@ -14,6 +14,9 @@ namespace EventApi.Api.Infrastructure;
 /// </summary>
 public sealed partial class OperatorMartenLogger(ILogger logger, DatabaseOutage outage) : IMartenLogger, IMartenSessionLogger
 {
+    /// <summary>What <c>mt_quick_append_events</c> raises when the stream is not at the version the append expected.</summary>
+    private const string StreamVersionMismatch = "MT003";
+
     public IMartenSessionLogger StartSession(IQuerySession session) => this;
 
     public void SchemaChange(string sql) => SchemaChanged(logger, sql);
@@ -62,10 +65,13 @@ public sealed partial class OperatorMartenLogger(ILogger logger, DatabaseOutage 
             return true;
         }
 
-        // A unique violation or a serialization failure: a lost race, which the caller turns into a 409 (or retries).
+        // A lost race, which the caller turns into a 409 (or retries): the stream's version taken by another append (the
+        // quick append's own check, MT003, or the unique key on the stream and version), a document's unique key, or a
+        // serialization failure.
         for (var e = ex; e is not null; e = e.InnerException)
         {
-            if (e is JasperFx.ConcurrencyException or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.SerializationFailure })
+            if (e is JasperFx.ConcurrencyException
+                or PostgresException { SqlState: StreamVersionMismatch or PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.SerializationFailure })
                 return true;
         }
 
