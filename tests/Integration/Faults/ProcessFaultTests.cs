@@ -34,8 +34,7 @@ public sealed partial class ProcessFaultTests
     public async Task with_postgresql_stopped_the_api_answers_503_problems_and_recovers_by_itself_when_it_returns()
     {
         await using var postgres = await DedicatedPostgres.StartAsync();
-        await using var api = new ApiProcess(ApiProcess.Settings(postgres.ConnectionString));
-        await api.StartAsync(StartTimeout);
+        await using var api = await StartedOnAsync(postgres);
         var started = await api.Client.StartAsync("steady", 12345);
         var (first, _) = TwoRealMoves(12345);
 
@@ -64,8 +63,7 @@ public sealed partial class ProcessFaultTests
     public async Task an_outage_under_load_logs_its_start_and_its_end_once_and_no_stack_trace()
     {
         await using var postgres = await DedicatedPostgres.StartAsync();
-        await using var api = new ApiProcess(ApiProcess.Settings(postgres.ConnectionString));
-        await api.StartAsync(StartTimeout);
+        await using var api = await StartedOnAsync(postgres);
         var started = await api.Client.StartAsync("steady", 12345);
         using var stop = new CancellationTokenSource();
         // A few requests a second, as during the measurement in docs/operations.md: each a 503 while PostgreSQL is away.
@@ -101,6 +99,22 @@ public sealed partial class ProcessFaultTests
         Count(output, Unreachable).ShouldBe(1, output);
         Count(output, Reachable).ShouldBe(1, output);
         output.Split('\n').Where(line => StackFrame().IsMatch(line)).ShouldBeEmpty(output);
+    }
+
+    /// <summary>An API process on <paramref name="postgres"/>, answering.</summary>
+    private static async Task<ApiProcess> StartedOnAsync(DedicatedPostgres postgres)
+    {
+        var api = new ApiProcess(ApiProcess.Settings(postgres.ConnectionString));
+        try
+        {
+            await api.StartAsync(StartTimeout);
+            return api;
+        }
+        catch
+        {
+            await api.DisposeAsync();
+            throw;
+        }
     }
 
     private const string Unreachable = "PostgreSQL unreachable since";
