@@ -43,13 +43,14 @@ public sealed partial class DatabaseOutage(IConfiguration configuration, TimePro
     public void Report(Exception exception)
     {
         if (!IsUnavailable(exception)) return;
+        var since = time.GetUtcNow();
         lock (_gate)
         {
             if (_since is not null) return;
-            _since = time.GetUtcNow();
+            _since = since;
         }
 
-        Unreachable(logger, _since.Value, Reason(exception));
+        Unreachable(logger, since, Reason(exception));
         _down.Release();
     }
 
