@@ -25,6 +25,8 @@ public static class MartenSetup
 
     public static IServiceCollection AddEventApiMarten(this IServiceCollection services)
     {
+        services.AddSingleton<DatabaseOutage>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseOutage>());
         services.AddMarten(sp =>
             {
                 var configuration = sp.GetRequiredService<IConfiguration>();
@@ -39,6 +41,10 @@ public static class MartenSetup
                 var options = new StoreOptions();
                 options.UseEventStoreSettings(connectionString);
                 options.Events.TimeProvider = sp.GetRequiredService<TimeProvider>();
+                // Marten's own category, without the stack traces of the failures its callers expect (a lost race,
+                // PostgreSQL out of reach).
+                options.Logger(new OperatorMartenLogger(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Marten.IDocumentStore"),
+                    sp.GetRequiredService<DatabaseOutage>()));
                 // The daemon looks for new events every 100 ms while they keep coming and every 250 ms otherwise (Marten's
                 // defaults: 250 ms and 1 s). The slow interval is also its wait whenever an earlier append is still in
                 // flight (a gap in the sequence), which under load made most of the side-effects subscription's lag.

@@ -1,11 +1,9 @@
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using JasperFx;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace EventApi.Api.Infrastructure;
 
@@ -14,7 +12,8 @@ namespace EventApi.Api.Infrastructure;
 /// a body too large or of the wrong media type) is a 4xx, a lost optimistic-concurrency race is 409, PostgreSQL
 /// out of reach is 503, and anything else a 500 that says nothing of its cause.
 /// </summary>
-public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, DatabaseOutage outage,
+    ILogger<ProblemExceptionHandler> logger)
     : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
@@ -27,7 +26,10 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 
         context.Response.StatusCode = status;
         if (status == StatusCodes.Status503ServiceUnavailable)
+        {
             context.Response.Headers.RetryAfter = "5";
+            outage.Report(exception);
+        }
 
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
@@ -52,7 +54,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             (bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400, ProblemTypes.ForStatus(bad.StatusCode), "Bad request", bad.Message),
         ConcurrencyException =>
             (409, ProblemTypes.ConcurrencyConflict, "Concurrent change", "The session changed while this request was being handled; fetch it and try again."),
-        _ when IsDatabaseUnavailable(exception) =>
+        _ when DatabaseOutage.IsUnavailable(exception) =>
             (503, ProblemTypes.DatabaseUnavailable, "Database unavailable", "PostgreSQL cannot be reached; try again shortly."),
         OperationCanceledException =>
             (499, ProblemTypes.InternalError, "Request cancelled", "The request was cancelled before it was answered."),
@@ -97,19 +99,6 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             _ => "a value of the type the OpenAPI document gives",
         };
         return $"The parameter '{name}' must be {shape}.";
-    }
-
-    private static bool IsDatabaseUnavailable(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is NpgsqlException { IsTransient: true } or SocketException or TimeoutException)
-                return true;
-            if (e is PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "53300" })
-                return true;
-        }
-
-        return false;
     }
 }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace EventApi.Integration.Infrastructure;
 
@@ -30,6 +31,9 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     private string _connectionString = "";
 
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
+
+    /// <summary>What the host logs, at the levels its configuration lets through.</summary>
+    public CapturedLogs Logs { get; } = new();
 
     /// <summary>The connection string of the host's own database.</summary>
     public string ConnectionString => _connectionString;
@@ -59,6 +63,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         // Not UseSetting: WebApplicationFactory passes host settings to Main as arguments, which the JasperFx
         // command line would read as a command. Marten reads the connection string when the store is built.
         builder.ConfigureAppConfiguration(config =>

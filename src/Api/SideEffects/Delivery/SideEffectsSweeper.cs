@@ -1,3 +1,4 @@
+using EventApi.Api.Infrastructure;
 using Microsoft.Extensions.Options;
 using Wolverine;
 
@@ -29,6 +30,11 @@ public sealed class SideEffectsSweeper(
             try
             {
                 await SweepAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && DatabaseOutage.IsUnavailable(e))
+            {
+                // The outage is logged once, by DatabaseOutage (fed by the Marten command that failed).
+                logger.LogInformation("Sweeping the side-effects outbox failed, PostgreSQL out of reach; will try again in {Interval}", interval);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
