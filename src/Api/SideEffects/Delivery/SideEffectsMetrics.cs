@@ -3,9 +3,10 @@ using System.Diagnostics.Metrics;
 namespace EventApi.Api.Features.SideEffects;
 
 /// <summary>
-/// The meter <c>EventApi.SideEffects</c>: counters of deliveries, retries and dead letters (tagged with the kind) and of the side effects the retention sweep deleted, the
-/// lag from the event to its delivery, and gauges of the outbox's pending and waiting side effects (refreshed by the
-/// sweeper; they count the whole outbox, so every node reports the same figures).
+/// The meter <c>EventApi.SideEffects</c>: counters of deliveries, retries and dead letters (tagged with the kind) and
+/// of the side effects the retention sweep deleted, the lag from the event to its delivery, and gauges of the outbox's
+/// pending and waiting side effects (refreshed by the sweeper; they count the whole outbox, so every node reports the
+/// same figures).
 /// </summary>
 public sealed class SideEffectsMetrics
 {

@@ -118,9 +118,9 @@ public sealed class SideEffectsOutbox(IDocumentStore store)
     /// raises the <see cref="SideEffectsSwept"/> mark to the highest event sequence deleted, in one statement (and
     /// transaction). Rows another sweep has locked are skipped, not waited for. Returns how many it deleted.
     /// </summary>
-    /// <remarks>Delivered ones are found by the index on the delivery time, the oldest first; discarded ones (few: an operator discards
-    /// them one by one) by the index on the status, with the dead-letter time for those discarded before the discard
-    /// time was recorded.</remarks>
+    /// <remarks>Delivered ones are found by the index on the delivery time, the oldest first; discarded ones (few: an
+    /// operator discards them one by one) by the index on the status, with the dead-letter time for those discarded before
+    /// the discard time was recorded. A union cannot lock its rows, hence the second select that locks them.</remarks>
     public async Task<int> DeleteFinishedAsync(DateTimeOffset cutoff, int limit, CancellationToken ct)
     {
         var n = _names.Value;
