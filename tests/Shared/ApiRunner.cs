@@ -145,7 +145,12 @@ public sealed class ApiRunner : IAsyncDisposable
         while (true)
         {
             if (process.HasExited)
+            {
+                // Until then the output may still be on its way: this waits for the end of both streams.
+                await process.WaitForExitAsync();
                 throw new InvalidOperationException($"The API exited with {process.ExitCode} while starting:\n{Output}");
+            }
+
             try
             {
                 using var response = await probe.GetAsync("/health/live");

@@ -10,7 +10,7 @@ namespace EventApi.Api.Features.SideEffects;
 /// <summary>
 /// The side-effects module: its Marten documents, services, Wolverine queue and admin endpoints. Its parts:
 /// <c>Recording/</c> (the subscription that writes a side effect per event), <c>Delivery/</c> (the ordered per-session
-/// outbox, its dispatcher, retries, sweeper and metrics), <c>Webhooks/</c> (sending, signing, destinations) and
+/// outbox, its dispatcher, retries, sweeper, retention and metrics), <c>Webhooks/</c> (sending, signing, destinations) and
 /// <c>Admin/</c> (dead letters and the summary).
 /// </summary>
 /// <remarks>
@@ -43,6 +43,7 @@ public static class SideEffectsModule
             .Duplicate(s => s.Status)
             .Duplicate(s => s.NextAttemptAt)
             .Duplicate(s => s.DeliveredAt);
+        options.Schema.For<SideEffectsSwept>();
         options.Projections.Errors.SkipUnknownEvents = false;
         options.Projections.Errors.SkipSerializationErrors = false;
         return options;
@@ -60,6 +61,8 @@ public static class SideEffectsModule
                 $"{SideEffectsOptions.Section}:Timeout must be positive and at most 5 minutes.")
             .Validate(o => o.SweepInterval > TimeSpan.Zero, $"{SideEffectsOptions.Section}:SweepInterval must be positive.")
             .Validate(o => o.MaxParallelSessions is >= 1 and <= 100, $"{SideEffectsOptions.Section}:MaxParallelSessions must be from 1 to 100.")
+            .Validate(o => o.Retention > TimeSpan.Zero, $"{SideEffectsOptions.Section}:Retention must be positive.")
+            .Validate(o => o.RetentionBatchSize is >= 1 and <= 10_000, $"{SideEffectsOptions.Section}:RetentionBatchSize must be from 1 to 10000.")
             .ValidateOnStart();
         services.AddWebhooks(configuration);
         services.AddSingleton<SideEffectsMetrics>();
@@ -67,6 +70,7 @@ public static class SideEffectsModule
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(SideEffectsMetrics.MeterName));
         services.AddSingleton<SideEffectsOutbox>();
         services.AddSingleton<SideEffectDispatcher>();
+        services.AddSingleton<SideEffectsRetention>();
         services.AddSingleton<SideEffectsSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<SideEffectsSweeper>());
         services.SubscribeToEventsWithServices<SideEffectsSubscription>(ServiceLifetime.Singleton);

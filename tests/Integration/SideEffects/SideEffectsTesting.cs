@@ -10,10 +10,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace EventApi.Integration.SideEffects;
 
 /// <summary>A host that retries side effects quickly: milliseconds of backoff, four attempts, a short timeout. Its
-/// sweeper runs every ten minutes, so the tests see the wake-ups themselves at work; sweeper tests call it.</summary>
+/// sweeper runs every ten minutes, so the tests see the wake-ups themselves at work; sweeper tests call it. The retention
+/// sweep deletes two side effects a batch.</summary>
 public sealed class SideEffectsApiFactory : ApiFactory
 {
     public const int MaxAttempts = 4;
+
+    /// <summary>Small, so that the retention tests see several batches.</summary>
+    public const int RetentionBatchSize = 2;
 
     protected override IDictionary<string, string?> Settings(IDictionary<string, string?> defaults)
     {
@@ -22,6 +26,7 @@ public sealed class SideEffectsApiFactory : ApiFactory
         defaults["EventApi:SideEffects:MaxAttempts"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
         defaults["EventApi:SideEffects:Timeout"] = "00:00:02";
         defaults["EventApi:SideEffects:SweepInterval"] = "00:10:00";
+        defaults["EventApi:SideEffects:RetentionBatchSize"] = RetentionBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return defaults;
     }
 }

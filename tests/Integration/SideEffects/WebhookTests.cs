@@ -178,7 +178,9 @@ public sealed class WebhookTests(SideEffectsApiFactory api) : SideEffectsTest(ap
         discarded.GetProperty("released").GetInt32().ShouldBe(1);
 
         await Api.WaitForStatusAsync(end, SideEffectStatus.Delivered);
-        (await Api.WaitForStatusAsync(milestone, SideEffectStatus.Discarded)).DeliveredAt.ShouldBeNull();
+        var gaveUp = await Api.WaitForStatusAsync(milestone, SideEffectStatus.Discarded);
+        gaveUp.DeliveredAt.ShouldBeNull();
+        gaveUp.DiscardedAt.ShouldNotBeNull().ShouldBeGreaterThanOrEqualTo(gaveUp.DeadLetteredAt!.Value);
         Receiver.Delivered("gone").Select(d => d.IdempotencyKey).ShouldBe([waiting.IdempotencyKey]);
 
         using var again = await Client.SendAdminAsync(HttpMethod.Delete, $"/admin/dead-letters/{milestone}");

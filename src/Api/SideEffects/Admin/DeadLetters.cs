@@ -44,7 +44,7 @@ public static class DeadLetters
     /// <summary>Marks the dead letter discarded, releases the session's waiting side effects and wakes the session, in one
     /// transaction. Null when it is not (or no longer) a dead letter; otherwise how many side effects it released.</summary>
     public static async Task<(SideEffect Discarded, int Released)?> DiscardAsync(IDocumentStore store, IWolverineRuntime runtime,
-        string id, CancellationToken ct)
+        string id, DateTimeOffset now, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         var outbox = new MartenOutbox(runtime, session);
@@ -52,6 +52,7 @@ public static class DeadLetters
         if (deadLetter is null) return null;
 
         deadLetter.Status = SideEffectStatus.Discarded;
+        deadLetter.DiscardedAt = now;
         session.Store(deadLetter);
         var released = await ReleaseAsync(session, outbox, [deadLetter.SessionId], ct);
         await session.SaveChangesAsync(ct);

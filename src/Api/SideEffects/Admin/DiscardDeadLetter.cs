@@ -36,10 +36,11 @@ public static class DiscardDeadLetterEndpoint
     /// <param name="id">The dead letter's id, as GET /admin/dead-letters lists it.</param>
     /// <param name="store">Marten.</param>
     /// <param name="runtime">Wolverine.</param>
+    /// <param name="clock">The time of the discard.</param>
     /// <param name="ct">The request's cancellation.</param>
-    public static async Task<IResult> Handle(string id, IDocumentStore store, IWolverineRuntime runtime, CancellationToken ct)
+    public static async Task<IResult> Handle(string id, IDocumentStore store, IWolverineRuntime runtime, TimeProvider clock, CancellationToken ct)
     {
-        if (await DeadLetters.DiscardAsync(store, runtime, id, ct) is not var (discarded, released)) return Problems.DeadLetterNotFound(id);
+        if (await DeadLetters.DiscardAsync(store, runtime, id, clock.GetUtcNow(), ct) is not var (discarded, released)) return Problems.DeadLetterNotFound(id);
         return TypedResults.Ok(new DiscardResponse
         {
             Id = discarded.Id,

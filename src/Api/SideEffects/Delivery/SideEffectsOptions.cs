@@ -26,4 +26,13 @@ public sealed class SideEffectsOptions
     /// connection for its transaction; at 10, 200 finished games a second on two cores sometimes queued behind the
     /// workers for over a second (docs/benchmarks.md, side effects).</summary>
     public int MaxParallelSessions { get; set; } = 20;
+
+    /// <summary>How long delivered and discarded side effects are kept, from their delivery or discard; every
+    /// <see cref="SweepInterval"/> each node deletes older ones, in batches. Open ones (pending, waiting, dead-lettered)
+    /// are never deleted.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Side effects deleted per statement (and transaction) by the retention sweep; a sweep runs up to
+    /// <see cref="SideEffectsRetention.BatchesPerSweep"/> of them.</summary>
+    public int RetentionBatchSize { get; set; } = 1000;
 }

@@ -113,6 +113,39 @@ public sealed class SideEffectsOutbox(IDocumentStore store)
         return sessions;
     }
 
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> side effects delivered, or discarded, before <paramref name="cutoff"/>, and
+    /// raises the <see cref="SideEffectsSwept"/> mark to the highest event sequence deleted, in one statement (and
+    /// transaction). Rows another sweep has locked are skipped, not waited for. Returns how many it deleted.
+    /// </summary>
+    /// <remarks>Delivered ones are found by the index on the delivery time, the oldest first; discarded ones (few: an
+    /// operator discards them one by one) by the index on the status, with the dead-letter time for those discarded before
+    /// the discard time was recorded. A union cannot lock its rows, hence the second select that locks them.</remarks>
+    public async Task<int> DeleteFinishedAsync(DateTimeOffset cutoff, int limit, CancellationToken ct)
+    {
+        var n = _names.Value;
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"with doomed as ((select id from {n.Table} where {n.DeliveredAt} < @cutoff and {n.Status} = @delivered order by {n.DeliveredAt} limit @limit) " +
+            $"union all (select id from {n.Table} where {n.Status} = @discarded and " +
+            "coalesce((data ->> 'discardedAt')::timestamptz, (data ->> 'deadLetteredAt')::timestamptz) < @cutoff limit @limit) limit @limit), " +
+            $"locked as (select id from {n.Table} where id in (select id from doomed) and {n.Status} = any(@finished) for update skip locked), " +
+            $"deleted as (delete from {n.Table} t using locked where t.id = locked.id returning (t.data ->> 'sequence')::bigint as sequence), " +
+            $"mark as (insert into {n.Swept} as m (id, data, mt_dotnet_type) " +
+            "select @mark, jsonb_build_object('id', @mark, 'sequence', max(sequence)), @type from deleted having count(*) > 0 " +
+            "on conflict (id) do update set data = jsonb_build_object('id', @mark, 'sequence', " +
+            "greatest((m.data ->> 'sequence')::bigint, (excluded.data ->> 'sequence')::bigint)), mt_last_modified = transaction_timestamp()) " +
+            "select count(*)::int from deleted", connection);
+        command.Parameters.AddWithValue("cutoff", cutoff);
+        command.Parameters.AddWithValue("delivered", SideEffectStatus.Delivered);
+        command.Parameters.AddWithValue("discarded", SideEffectStatus.Discarded);
+        command.Parameters.AddWithValue("finished", (string[])[SideEffectStatus.Delivered, SideEffectStatus.Discarded]);
+        command.Parameters.AddWithValue("limit", limit);
+        command.Parameters.AddWithValue("mark", SideEffectsSwept.TheId);
+        command.Parameters.AddWithValue("type", typeof(SideEffectsSwept).FullName!);
+        return (int)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
     {
         var connection = store.Storage.Database.CreateConnection();
@@ -121,15 +154,18 @@ public sealed class SideEffectsOutbox(IDocumentStore store)
     }
 
     /// <summary>The table and the duplicated columns, as Marten named them.</summary>
-    private sealed record Names(string Table, string SessionId, string Version, string Kind, string Status, string NextAttemptAt, string DeliveredAt)
+    private sealed record Names(string Table, string SessionId, string Version, string Kind, string Status, string NextAttemptAt,
+        string DeliveredAt, string Swept)
     {
         public static Names Of(IDocumentStore store)
         {
-            var mapping = (DocumentMapping)store.Options.AllKnownDocumentTypes().Single(t => t.DocumentType == typeof(SideEffect));
+            var known = store.Options.AllKnownDocumentTypes().ToArray();
+            var mapping = (DocumentMapping)known.Single(t => t.DocumentType == typeof(SideEffect));
+            var swept = (DocumentMapping)known.Single(t => t.DocumentType == typeof(SideEffectsSwept));
             string Column(string member) => mapping.DuplicatedFields.Single(f => f.Members[^1].Name == member).ColumnName;
             return new Names(mapping.TableName.QualifiedName, Column(nameof(SideEffect.SessionId)), Column(nameof(SideEffect.Version)),
                 Column(nameof(SideEffect.Kind)), Column(nameof(SideEffect.Status)), Column(nameof(SideEffect.NextAttemptAt)),
-                Column(nameof(SideEffect.DeliveredAt)));
+                Column(nameof(SideEffect.DeliveredAt)), swept.TableName.QualifiedName);
         }
     }
 }

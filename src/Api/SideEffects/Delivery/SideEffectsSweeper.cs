@@ -1,5 +1,6 @@
 using EventApi.Api.Infrastructure;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Wolverine;
 
 namespace EventApi.Api.Features.SideEffects;
@@ -8,10 +9,12 @@ namespace EventApi.Api.Features.SideEffects;
 /// Every <c>EventApi:SideEffects:SweepInterval</c>, on every node: wakes the sessions whose next side effect is overdue
 /// by more than an interval (a wake-up that was lost, for example in Wolverine's own dead letters while PostgreSQL was
 /// down), and refreshes the pending and waiting gauges. The normal path never needs it; it makes sure that whatever
-/// happened to a wake-up, every due side effect is tried again.
+/// happened to a wake-up, every due side effect is tried again. Then it deletes the side effects past their retention
+/// (<see cref="SideEffectsRetention"/>), whether or not the first part failed.
 /// </summary>
 public sealed class SideEffectsSweeper(
     SideEffectsOutbox outbox,
+    SideEffectsRetention retention,
     SideEffectsMetrics metrics,
     IServiceScopeFactory scopes,
     IOptions<SideEffectsOptions> options,
@@ -39,6 +42,20 @@ public sealed class SideEffectsSweeper(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogWarning(e, "Sweeping the side-effects outbox failed; will try again in {Interval}", interval);
+            }
+
+            try
+            {
+                await retention.SweepAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                // PostgreSQL out of reach, a timeout: expected now and then, and retried; the message says enough.
+                logger.LogWarning("Deleting side effects past their retention failed ({Error}); will try again in {Interval}", e.Message, interval);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Deleting side effects past their retention failed; will try again in {Interval}", interval);
             }
         }
     }

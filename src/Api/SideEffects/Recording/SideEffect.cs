@@ -94,6 +94,10 @@ public sealed class SideEffect
     public DateTimeOffset? DeadLetteredAt { get; set; }
     public DateTimeOffset? DeliveredAt { get; set; }
 
+    /// <summary>When an operator discarded it (null for those discarded before this field existed: their
+    /// <see cref="DeadLetteredAt"/> stands in for it).</summary>
+    public DateTimeOffset? DiscardedAt { get; set; }
+
     /// <summary>From the event's timestamp to the delivery, in seconds.</summary>
     public double? LagSeconds { get; set; }
 

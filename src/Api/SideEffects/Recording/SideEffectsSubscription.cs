@@ -53,7 +53,11 @@ public sealed class SideEffectsSubscription : BatchSubscription
         // Written once: processing the same events again (a rewind) leaves records that exist, and their outcome, alone.
         var existing = (await operations.LoadManyAsync<SideEffect>(cancellationToken, records.Select(r => r.Id).ToArray()))
             .Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-        var added = records.Where(r => !existing.Contains(r.Id)).ToArray();
+        // Nor those the retention sweep deleted: read after the records, as the sweep deletes them and raises the mark
+        // in one statement, so a record missing above was either never written or is below the mark read here.
+        var swept = (await operations.LoadAsync<SideEffectsSwept>(SideEffectsSwept.TheId, cancellationToken))?.Sequence ?? 0;
+        var added = records.Where(r => !existing.Contains(r.Id) && r.Sequence > swept).ToArray();
+        if (added.Length == 0) return;
         foreach (var record in added) operations.Insert(record);
         foreach (var session in added.Select(r => r.SessionId).Distinct())
             await bus.PublishAsync(new DeliverSideEffects(session));
