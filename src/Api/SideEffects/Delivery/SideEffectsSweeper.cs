@@ -48,9 +48,13 @@ public sealed class SideEffectsSweeper(
             {
                 await retention.SweepAsync(stoppingToken);
             }
+            catch (Exception e) when (e is not OperationCanceledException && DatabaseOutage.IsUnavailable(e))
+            {
+                logger.LogInformation("Deleting side effects past their retention failed, PostgreSQL out of reach; will try again in {Interval}", interval);
+            }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {
-                // PostgreSQL out of reach, a timeout: expected now and then, and retried; the message says enough.
+                // A timeout or another database error: expected now and then, and retried; the message says enough.
                 logger.LogWarning("Deleting side effects past their retention failed ({Error}); will try again in {Interval}", e.Message, interval);
             }
             catch (Exception e) when (e is not OperationCanceledException)
