@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -86,13 +87,7 @@ public sealed class IdempotencyKey
         if (record is null || record.ExpiresAt <= now) return null;
         if (!CryptographicOperations.FixedTimeEquals(record.RequestHash, _requestHash)) return Reused();
 
-        var body = new byte[record.SealedBody.Length];
-        using (var aes = new AesGcm(DeriveKey(), record.Tag.Length))
-        {
-            aes.Decrypt(record.Nonce, record.SealedBody, record.Tag, body, Encoding.ASCII.GetBytes(RecordId));
-        }
-
-        return new ReplayedResponse(record, body);
+        return new ReplayedResponse(record, record.Sealed is { } @sealed ? Unseal(@sealed) : UnsealFirstFormat(record));
     }
 
     /// <summary>The answer to a key first sent with another request.</summary>
@@ -109,15 +104,6 @@ public sealed class IdempotencyKey
     public void Record<TResponse>(IDocumentSession session, int statusCode, TResponse response, string? location,
         string? etag, DateTimeOffset now, string? contentType = null)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(response, _json);
-        var nonce = RandomNumberGenerator.GetBytes(AesGcm.NonceByteSizes.MaxSize);
-        var cipher = new byte[body.Length];
-        var tag = new byte[AesGcm.TagByteSizes.MaxSize];
-        using (var aes = new AesGcm(DeriveKey(), tag.Length))
-        {
-            aes.Encrypt(nonce, body, cipher, tag, Encoding.ASCII.GetBytes(RecordId));
-        }
-
         session.Insert(new IdempotencyRecord
         {
             Id = RecordId,
@@ -126,10 +112,7 @@ public sealed class IdempotencyKey
             ContentType = contentType,
             Location = location,
             ETag = etag,
-            Nonce = nonce,
-            SealedBody = cipher,
-            Tag = tag,
-            CreatedAt = now,
+            Sealed = Seal(JsonSerializer.SerializeToUtf8Bytes(response, _json)),
             ExpiresAt = now + _retention,
         });
     }
@@ -165,6 +148,48 @@ public sealed class IdempotencyKey
             if (lostRace is not null) return lostRace();
             throw;
         }
+    }
+
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+
+    /// <summary>The body compressed (JSON compresses well, ciphertext does not), then sealed: nonce, tag, ciphertext.</summary>
+    private byte[] Seal(byte[] body)
+    {
+        var compressed = new MemoryStream();
+        using (var brotli = new BrotliStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true)) brotli.Write(body);
+        var plain = compressed.GetBuffer().AsSpan(0, (int)compressed.Length);
+
+        var result = new byte[NonceSize + TagSize + plain.Length];
+        var nonce = result.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(DeriveKey(), TagSize);
+        aes.Encrypt(nonce, plain, result.AsSpan(NonceSize + TagSize), result.AsSpan(NonceSize, TagSize), Encoding.ASCII.GetBytes(RecordId));
+        return result;
+    }
+
+    private byte[] Unseal(byte[] @sealed)
+    {
+        var plain = new byte[@sealed.Length - NonceSize - TagSize];
+        using (var aes = new AesGcm(DeriveKey(), TagSize))
+        {
+            aes.Decrypt(@sealed.AsSpan(0, NonceSize), @sealed.AsSpan(NonceSize + TagSize), @sealed.AsSpan(NonceSize, TagSize), plain,
+                Encoding.ASCII.GetBytes(RecordId));
+        }
+
+        using var brotli = new BrotliStream(new MemoryStream(plain), CompressionMode.Decompress);
+        var body = new MemoryStream();
+        brotli.CopyTo(body);
+        return body.ToArray();
+    }
+
+    /// <summary>A record written before <see cref="IdempotencyRecord.Sealed"/>: the body sealed uncompressed.</summary>
+    private byte[] UnsealFirstFormat(IdempotencyRecord record)
+    {
+        var body = new byte[record.SealedBody!.Length];
+        using var aes = new AesGcm(DeriveKey(), record.Tag!.Length);
+        aes.Decrypt(record.Nonce!, record.SealedBody, record.Tag, body, Encoding.ASCII.GetBytes(RecordId));
+        return body;
     }
 
     private byte[] DeriveKey() => HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, 32, Encoding.ASCII.GetBytes(RecordId), SealInfo);
