@@ -90,6 +90,11 @@ public static class MartenSetup
         // The original DistributedLock.Postgres (behind the forwarding package) needs transaction-scoped
         // advisory locks for the async daemon to take its locks (docs/operations.md, "The local package folder").
         options.Events.UseAdvisoryLockTransaction = true;
+        // Without the lock monitor: with it, the connection holding each daemon lock (in an open transaction) ran a long
+        // pg_sleep, and when the process died (SIGKILL, a crash) PostgreSQL noticed its client was gone, and
+        // released the lock, only when the sleep ended: 40 to 60 s in which no node could run the daemon, so no side
+        // effect was recorded and no webhook sent. An idle connection is closed, and its locks released, at once.
+        options.Events.UseMonitoredAdvisoryLock = false;
         // The node running a shard records its status and failure in the progression table on every change,
         // so any node can report it (GET /admin/projections, /health/ready).
         options.Events.EnableExtendedProgressionTracking = true;

@@ -43,6 +43,33 @@ public sealed class ProcessWebhookFaultTests
             deliveries.Select(w => w.Body).Distinct().Count().ShouldBe(1);
     }
 
+    /// <summary>
+    /// A process started after one was killed with SIGKILL runs the daemon, and delivers, within seconds. The killed
+    /// process's daemon locks are transaction-scoped advisory locks; with the lock monitor on, the connection holding
+    /// each one sat in <c>pg_sleep</c>, and PostgreSQL only noticed its client was gone (and released the lock) when
+    /// the sleep ended: 40 to 60 s without the daemon, so without a side effect recorded, on every restart.
+    /// </summary>
+    [Fact]
+    public async Task a_process_started_after_a_sigkill_delivers_within_seconds()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var url = receiver.UrlFor("restart");
+        await using var api = new ApiProcess(Settings(await PostgresServer.CreateDatabaseAsync("eventapi_sigkill_restart")));
+        await api.StartAsync(StartTimeout);
+        // The daemon runs on this process (it holds the locks) once a webhook has arrived.
+        var first = await PlayToTheEnd(api.Client, url, 200, abandon: true);
+        await WaitForWebhooks(() => receiver.Delivered("restart").Any(w => w.IdempotencyKey == first), "the first webhook",
+            DeliveryPatience, receiver, api);
+        // Long enough for the lock monitor's first pg_sleep (a few seconds after the locks are taken).
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        await api.KillAsync();
+        await api.StartAsync(StartTimeout);
+
+        var second = await PlayToTheEnd(api.Client, url, 201, abandon: true);
+        await WaitForWebhooks(() => receiver.Delivered("restart").Any(w => w.IdempotencyKey == second),
+            "the webhook of a game played after the restart", TimeSpan.FromSeconds(20), receiver, api);
+    }
+
     [Fact]
     public async Task webhooks_of_every_acknowledged_game_arrive_when_postgresql_stops_and_starts_during_a_burst()
     {
