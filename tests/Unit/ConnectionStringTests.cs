@@ -23,4 +23,13 @@ public sealed class ConnectionStringTests
     {
         Assert.Equal(connectionString, MartenSetup.WithAutoPrepare(connectionString));
     }
+
+    [Fact]
+    public void postgresql_checks_that_the_client_is_still_there_during_long_queries_unless_options_are_given()
+    {
+        var checking = new NpgsqlConnectionStringBuilder(MartenSetup.WithClientChecks("Host=db;Username=app"));
+
+        Assert.Equal("-c client_connection_check_interval=1000", checking.Options);
+        Assert.Equal("Host=db;Options=-c search_path=x", MartenSetup.WithClientChecks("Host=db;Options=-c search_path=x"));
+    }
 }

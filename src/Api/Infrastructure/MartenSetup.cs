@@ -76,7 +76,7 @@ public static class MartenSetup
     /// </summary>
     public static StoreOptions UseEventStoreSettings(this StoreOptions options, string connectionString)
     {
-        options.Connection(WithAutoPrepare(connectionString));
+        options.Connection(WithClientChecks(WithAutoPrepare(connectionString)));
         HalfPreparedStatements.Guard(options);
         options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
@@ -90,15 +90,34 @@ public static class MartenSetup
         // The original DistributedLock.Postgres (behind the forwarding package) needs transaction-scoped
         // advisory locks for the async daemon to take its locks (docs/operations.md, "The local package folder").
         options.Events.UseAdvisoryLockTransaction = true;
-        // Without the lock monitor: with it, the connection holding each daemon lock (in an open transaction) ran a long
-        // pg_sleep, and when the process died (SIGKILL, a crash) PostgreSQL noticed its client was gone, and
-        // released the lock, only when the sleep ended: 40 to 60 s in which no node could run the daemon, so no side
-        // effect was recorded and no webhook sent. An idle connection is closed, and its locks released, at once.
-        options.Events.UseMonitoredAdvisoryLock = false;
         // The node running a shard records its status and failure in the progression table on every change,
         // so any node can report it (GET /admin/projections, /health/ready).
         options.Events.EnableExtendedProgressionTracking = true;
         return options;
+    }
+
+    /// <summary>How often PostgreSQL checks, during a long query, that the client is still there (milliseconds).</summary>
+    public const int ClientConnectionCheckMilliseconds = 1000;
+
+    /// <summary>
+    /// The connection string with PostgreSQL's <c>client_connection_check_interval</c> set (PostgreSQL 14 and later),
+    /// unless it sends server options of its own.
+    /// </summary>
+    /// <remarks>
+    /// The daemon holds each of its locks in an open transaction whose connection Marten's lock monitor keeps in a long
+    /// <c>pg_sleep</c>. When a process dies (SIGKILL, a crash), PostgreSQL notices that the client is gone, and releases
+    /// the lock, only when that sleep ends: 40 to 60 s in which no node can run the daemon, so no side effect is
+    /// recorded and no webhook sent. With the check, PostgreSQL ends the query within a second of the client going, and
+    /// another node takes the lock; the monitor stays, so a node still learns when it has lost a lock.
+    /// </remarks>
+    public static string WithClientChecks(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.Keys.Cast<string>().Any(key => key.Equals("Options", StringComparison.OrdinalIgnoreCase))) return connectionString;
+        return new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Options = $"-c client_connection_check_interval={ClientConnectionCheckMilliseconds}",
+        }.ConnectionString;
     }
 
     /// <summary>The statements a pooled connection keeps prepared unless the connection string says otherwise.</summary>
