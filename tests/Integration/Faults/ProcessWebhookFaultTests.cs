@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using EventApi.Api.Features.Sessions;
 using EventApi.Integration.Infrastructure;
+using Npgsql;
 
 namespace EventApi.Integration.Faults;
 
@@ -44,23 +45,25 @@ public sealed class ProcessWebhookFaultTests
 
     /// <summary>
     /// A process started after one was killed with SIGKILL runs the daemon, and delivers, within seconds. The killed
-    /// process's daemon locks are transaction-scoped advisory locks; with the lock monitor on, the connection holding
-    /// each one sat in <c>pg_sleep</c>, and PostgreSQL only noticed its client was gone (and released the lock) when
-    /// the sleep ended: 40 to 60 s without the daemon, so without a side effect recorded, on every restart.
+    /// process's daemon locks are transaction-scoped advisory locks; the lock monitor keeps the connection holding each
+    /// one in <c>pg_sleep</c>, and PostgreSQL used to notice its client was gone (and release the lock) only when the
+    /// sleep ended: 40 to 60 s without the daemon, so without a side effect recorded, on every restart.
     /// </summary>
     [Fact]
     public async Task a_process_started_after_a_sigkill_delivers_within_seconds()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var url = receiver.UrlFor("restart");
-        await using var api = new ApiProcess(Settings(await PostgresServer.CreateDatabaseAsync("eventapi_sigkill_restart")));
+        var database = await PostgresServer.CreateDatabaseAsync("eventapi_sigkill_restart");
+        await using var api = new ApiProcess(Settings(database));
         await api.StartAsync(StartTimeout);
         // The daemon runs on this process (it holds the locks) once a webhook has arrived.
         var first = await PlayToTheEnd(api.Client, url, 200, abandon: true);
         await WaitForWebhooks(() => receiver.Delivered("restart").Any(w => w.IdempotencyKey == first), "the first webhook",
             DeliveryPatience, receiver, api);
-        // Long enough for the lock monitor's first pg_sleep (a few seconds after the locks are taken).
-        await Task.Delay(TimeSpan.FromSeconds(10));
+        // The lock monitor sleeps in PostgreSQL on the connection that holds a daemon lock: kill the process then.
+        await WebhookReceiver.WaitUntilAsync(() => LockMonitorSleepsAsync(database), "the daemon's lock monitor to sleep",
+            TimeSpan.FromSeconds(30));
         await api.KillAsync();
         await api.StartAsync(StartTimeout);
 
@@ -116,6 +119,17 @@ public sealed class ProcessWebhookFaultTests
             callbackUrl: callbackUrl);
         game.Final.Status.ShouldBe(SessionStatusName.Over);
         return $"{game.Started.Id}:{game.Final.Version}";
+    }
+
+    /// <summary>Whether a connection of this database runs the lock monitor's <c>pg_sleep</c>.</summary>
+    private static async Task<bool> LockMonitorSleepsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand(
+            "select count(*) from pg_stat_activity where datname = current_database() and state = 'active' " +
+            "and query like '%pg_sleep%' and pid <> pg_backend_pid()", connection);
+        return (long)(await query.ExecuteScalarAsync())! > 0;
     }
 
     private static Dictionary<string, string> Settings(string connectionString) => ApiProcess.Settings(connectionString,
