@@ -29,8 +29,8 @@ public sealed class LiveFrames(JsonSerializerOptions json)
     }
 
     /// <summary>The frames of <paramref name="events"/> (a stream from its first event) after version
-    /// <paramref name="after"/>, and the session's state after the last of them.</summary>
-    public (List<Frame> Frames, SessionState State) Replay(IReadOnlyList<IEvent> events, long after)
+    /// <paramref name="after"/>.</summary>
+    public List<Frame> Replay(IReadOnlyList<IEvent> events, long after)
     {
         var state = SessionState.Initial;
         var frames = new List<Frame>();
@@ -40,7 +40,7 @@ public sealed class LiveFrames(JsonSerializerOptions json)
             if (e.Version > after) frames.Add(For(e, state));
         }
 
-        return (frames, state);
+        return frames;
     }
 
     private Frame Make(long version, string type, LiveFrame frame) =>

@@ -137,7 +137,7 @@ public sealed class LiveSessions : IAsyncDisposable
                 // A resume from before the feed's version: one read of the stream for this stream alone.
                 await using var session = Store.QuerySession();
                 var events = await session.Events.FetchStreamAsync(id, version: version, token: ct);
-                missed = Frames.Replay(events, after.Value).Frames;
+                missed = Frames.Replay(events, after.Value);
             }
 
             joined = !ended;
