@@ -24,6 +24,9 @@ public sealed class LiveStream : IAsyncDisposable
     private readonly string _path;
     private readonly CancellationTokenSource _lifetime = new();
 
+    /// <summary>The last read asked of the parser: an async enumerator cannot be disposed while a read is under way.</summary>
+    private Task<bool> _pending = Task.FromResult(false);
+
     private LiveStream(HttpResponseMessage response, Stream body, OpenApiContract? contract, string path)
     {
         _response = response;
@@ -71,7 +74,7 @@ public sealed class LiveStream : IAsyncDisposable
     public async Task<ReceivedFrame?> NextAsync(TimeSpan? patience = null)
     {
         var wait = patience ?? DefaultPatience;
-        var next = _items.MoveNextAsync().AsTask();
+        var next = _pending = _items.MoveNextAsync().AsTask();
         if (await Task.WhenAny(next, Task.Delay(wait)) != next)
             throw new TimeoutException($"No frame on {_path} within {wait.TotalSeconds} s (last id {LastId}).");
         if (!await next) return null;
@@ -127,7 +130,18 @@ public sealed class LiveStream : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Closing the response ends a read still under way (with an error, or the end), so the parser can be disposed.
         await _lifetime.CancelAsync();
+        _response.Dispose();
+        try
+        {
+            await _pending;
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException or ObjectDisposedException)
+        {
+            // Closing a stream mid-read.
+        }
+
         try
         {
             await _items.DisposeAsync();
@@ -136,8 +150,6 @@ public sealed class LiveStream : IAsyncDisposable
         {
             // Closing a stream mid-read.
         }
-
-        _response.Dispose();
         _lifetime.Dispose();
     }
 }
