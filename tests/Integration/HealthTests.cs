@@ -49,11 +49,13 @@ public sealed class HealthTests(ApiFactory api) : ApiTest(api)
         ShardProgress Shard(string name, ShardStatus status = ShardStatus.Running, long lagEvents = 0, double lagSeconds = 0) => new()
         {
             Name = name, Projection = name, Sequence = 1000 - lagEvents, HighWaterMark = 1000, LagEvents = lagEvents,
-            LagSeconds = lagSeconds, Status = status, RunningHere = true, DeadLetters = 0,
+            LagSeconds = lagSeconds, Status = status, RunningHere = true, Node = 1, DeadLetters = 0,
         };
         var report = new DaemonReport
         {
             HighWaterMark = 1000,
+            ThisNode = 1,
+            Nodes = [],
             Shards =
             [
                 Shard("fine:All", lagEvents: 100, lagSeconds: 30),

@@ -7,6 +7,7 @@ using EventApi.Api.Features.Leaderboards;
 using EventApi.Api.Features.Sessions;
 using EventApi.Api.Features.SideEffects;
 using EventApi.Api.Features.Statistics;
+using EventApi.Api.Infrastructure.Cluster;
 using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Api.Infrastructure.Idempotency;
 using EventApi.Api.Infrastructure.RateLimiting;
@@ -59,9 +60,11 @@ public static class HostSetup
             opts.UseRuntimeCompilation();
             opts.Policies.AutoApplyTransactions();
             opts.Policies.UseDurableLocalQueues();
+            opts.ConfigureCluster(builder.Configuration);
             opts.ConfigureSideEffects(builder.Configuration);
         });
 
+        services.AddCluster(builder.Configuration);
         services.AddIdempotency(builder.Configuration);
         services.AddSessions();
         services.AddLive(builder.Configuration);

@@ -10,7 +10,6 @@ using EventApi.Api.Infrastructure.Idempotency;
 using EventApi.Api.Live;
 using JasperFx;
 using JasperFx.Events;
-using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -64,9 +63,9 @@ public static class MartenSetup
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
-            // Hot/cold: one node at a time runs the async projections; another takes over if it dies.
-            .AddAsyncDaemon(DaemonMode.HotCold)
-            .IntegrateWithWolverine();
+            // No Marten-side daemon mode: Wolverine's node agents run the daemon, one agent per async shard, spread
+            // evenly over the live nodes and moved off a node that stops or goes quiet (ClusterSetup).
+            .IntegrateWithWolverine(wolverine => wolverine.UseWolverineManagedEventSubscriptionDistribution = true);
         return services;
     }
 

@@ -67,7 +67,7 @@ public static partial class ProblemExamples
         ProblemTypes.ChallengeNotAvailable => GetChallengeEndpoint.NotAvailable("2026-11-23", new DateOnly(2026, 11, 22)).ProblemDetails,
         ProblemTypes.DeadLetterNotFound => Problems.DeadLetterNotFound($"{SessionId}:274:webhook").ProblemDetails,
         ProblemTypes.ProjectionNotFound => RebuildProjectionEndpoint.NotFound("stats", ["leaderboard", "player-statistics", "session-timeline", "statistics"]).ProblemDetails,
-        ProblemTypes.ProjectionRunsElsewhere => RebuildProjectionEndpoint.RunsElsewhere("statistics").ProblemDetails,
+        ProblemTypes.ProjectionRunsElsewhere => RebuildProjectionEndpoint.RunsElsewhere("statistics", 2).ProblemDetails,
         ProblemTypes.RebuildInProgress => RebuildProjectionEndpoint.InProgress("statistics").ProblemDetails,
         ProblemTypes.RebuildFailed => RebuildProjectionEndpoint.Failed("statistics", "A finished game's highest tile must be a power of two from 2, not 3.").ProblemDetails,
         ProblemTypes.ConcurrencyConflict => SessionCommandPipeline.ConcurrencyConflict(SessionId).ProblemDetails,

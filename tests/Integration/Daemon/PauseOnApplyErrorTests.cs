@@ -76,7 +76,7 @@ public sealed class PauseOnApplyErrorTests(PauseOnApplyErrorApiFactory api) : Ap
     /// </summary>
     private async Task<JsonElement> WaitUntilPausedAsync(string shard)
     {
-        var tracker = Api.ProjectionDaemon().Tracker;
+        var tracker = (await Api.ProjectionDaemonAsync()).Tracker;
         using var patience = new CancellationTokenSource(DaemonTesting.Patience);
         while (true)
         {

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using EventApi.Api.Features.Sessions;
 using EventApi.Integration.Infrastructure;
-using Npgsql;
 
 namespace EventApi.Integration.Faults;
 
@@ -13,9 +12,7 @@ namespace EventApi.Integration.Faults;
 public sealed class ProcessWebhookFaultTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
-    // A deadline, not a wait: the test goes on as soon as the webhooks are there (about 13 s on a quiet machine). 40 s
-    // failed a full run on a busy machine when PostgreSQL released a killed process's daemon locks only 40 to 60 s after
-    // the kill (MartenSetup.WithClientChecks now has it notice within a second; the test below holds that).
+    // A deadline, not a wait: the test goes on as soon as the webhooks are there (about 13 s on a quiet machine).
     private static readonly TimeSpan DeliveryPatience = TimeSpan.FromSeconds(120);
 
     [Fact]
@@ -44,10 +41,8 @@ public sealed class ProcessWebhookFaultTests
     }
 
     /// <summary>
-    /// A process started after one was killed with SIGKILL runs the daemon, and delivers, within seconds. The killed
-    /// process's daemon locks are transaction-scoped advisory locks; the lock monitor keeps the connection holding each
-    /// one in <c>pg_sleep</c>, and PostgreSQL used to notice its client was gone (and release the lock) only when the
-    /// sleep ended: 40 to 60 s without the daemon, so without a side effect recorded, on every restart.
+    /// A process started after one was killed with SIGKILL runs the daemon, and delivers, within seconds: the killed
+    /// node's heartbeat goes stale (EventApi:Cluster:NodeTimeout) and the new node, the only one alive, takes every shard.
     /// </summary>
     [Fact]
     public async Task a_process_started_after_a_sigkill_delivers_within_seconds()
@@ -57,13 +52,10 @@ public sealed class ProcessWebhookFaultTests
         var database = await PostgresServer.CreateDatabaseAsync("eventapi_sigkill_restart");
         await using var api = new ApiProcess(Settings(database));
         await api.StartAsync(StartTimeout);
-        // The daemon runs on this process (it holds the locks) once a webhook has arrived.
+        // The daemon runs on this process once a webhook has arrived.
         var first = await PlayToTheEnd(api.Client, url, 200, abandon: true);
         await WaitForWebhooks(() => receiver.Delivered("restart").Any(w => w.IdempotencyKey == first), "the first webhook",
             DeliveryPatience, receiver, api);
-        // The lock monitor sleeps in PostgreSQL on the connection that holds a daemon lock: kill the process then.
-        await WebhookReceiver.WaitUntilAsync(() => LockMonitorSleepsAsync(database), "the daemon's lock monitor to sleep",
-            TimeSpan.FromSeconds(30));
         await api.KillAsync();
         await api.StartAsync(StartTimeout);
 
@@ -119,17 +111,6 @@ public sealed class ProcessWebhookFaultTests
             callbackUrl: callbackUrl);
         game.Final.Status.ShouldBe(SessionStatusName.Over);
         return $"{game.Started.Id}:{game.Final.Version}";
-    }
-
-    /// <summary>Whether a connection of this database runs the lock monitor's <c>pg_sleep</c>.</summary>
-    private static async Task<bool> LockMonitorSleepsAsync(string connectionString)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var query = new NpgsqlCommand(
-            "select count(*) from pg_stat_activity where datname = current_database() and state = 'active' " +
-            "and query like '%pg_sleep%' and pid <> pg_backend_pid()", connection);
-        return (long)(await query.ExecuteScalarAsync())! > 0;
     }
 
     private static Dictionary<string, string> Settings(string connectionString) => ApiProcess.Settings(connectionString,

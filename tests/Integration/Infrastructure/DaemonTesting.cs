@@ -1,10 +1,13 @@
 using System.Net;
 using System.Text.Json;
 using EventApi.Domain.Sessions;
+using EventApi.Api.Infrastructure.Cluster;
+using EventApi.Api.Operations;
 using JasperFx.Events.Daemon;
 using Marten;
 using Marten.Events;
 using Microsoft.Extensions.DependencyInjection;
+using IProjectionCoordinator = Marten.Events.Daemon.Coordination.IProjectionCoordinator;
 
 namespace EventApi.Integration.Infrastructure;
 
@@ -18,13 +21,27 @@ public static class DaemonTesting
     /// <summary>Waits until every async shard has reached the store's last event (Marten's test helper).</summary>
     public static Task WaitForProjectionsAsync(this ApiFactory api) => api.Store.WaitForNonStaleProjectionDataAsync(Patience);
 
-    public static IProjectionDaemon ProjectionDaemon(this ApiFactory api) =>
-        api.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
+    /// <summary>This host's daemon, once the cluster's leader (this host, alone on its database) has assigned it shards:
+    /// a moment after the host starts.</summary>
+    public static async Task<IProjectionDaemon> ProjectionDaemonAsync(this ApiFactory api)
+    {
+        var coordinator = api.Services.GetRequiredService<IProjectionCoordinator>();
+        IProjectionDaemon? daemon = null;
+        await WebhookReceiver.WaitUntilAsync(() => Task.FromResult((daemon = coordinator.RunningHere()) is not null),
+            "this host to run the daemon", Patience);
+        return daemon!;
+    }
 
-    /// <summary>Waits until this host's daemon runs the shard (hot/cold: it takes the shard's lock a moment after the
-    /// host starts), so that a rebuild sent to this host is not refused as running elsewhere.</summary>
-    public static Task WaitForShardRunningHereAsync(this ApiFactory api, string shard) =>
-        api.ProjectionDaemon().WaitForShardToBeRunning(shard, Patience);
+    /// <summary>Waits until this host's daemon runs the shard and the cluster's assignments say so, so that a rebuild sent
+    /// to this host is not refused as running elsewhere.</summary>
+    public static async Task WaitForShardRunningHereAsync(this ApiFactory api, string shard)
+    {
+        await (await api.ProjectionDaemonAsync()).WaitForShardToBeRunning(shard, Patience);
+        var cluster = api.Services.GetRequiredService<ClusterMembership>();
+        await WebhookReceiver.WaitUntilAsync(
+            async () => (await cluster.ReadAsync(CancellationToken.None)).Any(n => n.Number == cluster.ThisNode && n.Shards.Contains(shard)),
+            $"the cluster's assignments to give {shard} to this host", Patience);
+    }
 
     /// <summary>Asserts that /health/ready is degraded (200) and names the shard among its reasons; returns the report.</summary>
     public static async Task<JsonElement> ReadinessShouldBeDegradedByAsync(this HttpClient client, string shard)

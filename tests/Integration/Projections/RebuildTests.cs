@@ -35,7 +35,7 @@ public sealed class RebuildTests(ApiFactory api) : ApiTest(api)
         var incremental = await Documents(document);
         incremental.ShouldNotBeEmpty();
 
-        var daemon = Api.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
+        var daemon = await Api.ProjectionDaemonAsync();
         await daemon.RebuildProjectionAsync(projection, TimeSpan.FromSeconds(60), CancellationToken.None);
 
         (await Documents(document)).ShouldBe(incremental);
@@ -58,7 +58,7 @@ public sealed class RebuildTests(ApiFactory api) : ApiTest(api)
         var incremental = await Timelines();
         var segments = await Documents(typeof(SessionTimelineSegment));
 
-        var daemon = Api.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
+        var daemon = await Api.ProjectionDaemonAsync();
         await daemon.RebuildProjectionAsync(SessionTimelineProjection.ProjectionName, TimeSpan.FromSeconds(60), CancellationToken.None);
 
         (await Timelines()).ShouldBe(incremental);
@@ -92,7 +92,7 @@ public sealed class RebuildTests(ApiFactory api) : ApiTest(api)
             await session.SaveChangesAsync();
         }
 
-        var daemon = Api.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
+        var daemon = await Api.ProjectionDaemonAsync();
         await daemon.RebuildProjectionAsync(SessionTimelineProjection.ProjectionName, TimeSpan.FromSeconds(60), CancellationToken.None);
 
         await using var query = Api.Store.QuerySession();

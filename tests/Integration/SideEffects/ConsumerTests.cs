@@ -59,7 +59,7 @@ public sealed class ConsumerTests(SideEffectsApiFactory api) : SideEffectsTest(a
         var started = await Client.SessionThatReached512Async("pat", Receiver.UrlFor("rewound"));
         var delivered = await Api.WaitForSideEffectsAsync(started.Id, 3, SideEffectStatus.Delivered);
 
-        await Api.ProjectionDaemon().RewindSubscriptionAsync(SideEffectsSubscription.Name, CancellationToken.None, sequenceFloor: 0);
+        await (await Api.ProjectionDaemonAsync()).RewindSubscriptionAsync(SideEffectsSubscription.Name, CancellationToken.None, sequenceFloor: 0);
         await Api.WaitForProjectionsAsync();
 
         var again = await Api.SideEffectsOfAsync(started.Id);

@@ -110,7 +110,7 @@ public sealed class RetentionTests(SideEffectsApiFactory api) : SideEffectsTest(
         while (await Sweep.SweepAsync(CancellationToken.None) is var count and > 0) deleted += count;
         deleted.ShouldBe(delivered.Count);
 
-        await Api.ProjectionDaemon().RewindSubscriptionAsync(SideEffectsSubscription.Name, CancellationToken.None, sequenceFloor: 0);
+        await (await Api.ProjectionDaemonAsync()).RewindSubscriptionAsync(SideEffectsSubscription.Name, CancellationToken.None, sequenceFloor: 0);
         await Api.WaitForProjectionsAsync();
         (await Api.SideEffectsOfAsync(swept.Id)).ShouldBeEmpty();
 

@@ -14,5 +14,5 @@ public static class GetProjectionsEndpoint
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     public static async Task<IResult> Handle(DaemonMonitor monitor, CancellationToken ct) =>
-        TypedResults.Ok(await monitor.ReadAsync(countDeadLetters: true, ct));
+        TypedResults.Ok(await monitor.ReadAsync(full: true, ct));
 }

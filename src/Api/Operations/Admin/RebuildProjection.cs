@@ -41,7 +41,7 @@ public static class RebuildProjectionEndpoint
         routes.MapPost("/projections/{name}/rebuild", Handle)
             .WithName("rebuildProjection")
             .WithSummary("Rebuild an async projection")
-            .WithDescription("Deletes the projection's documents and progress and replays every event into it, then restarts its shards, which carry on from there. The API keeps serving meanwhile; reads of this projection see it partly rebuilt (their freshness says how far). Answers when the rebuild has finished. A client that disconnects does not stop it. Only the node that runs the projection's shards rebuilds them (409 on the others). Apply errors follow EventApi:Projections:OnApplyError: skipped into the dead-letter events, or the rebuild fails (500 rebuild-failed) and the shard pauses on the event.")
+            .WithDescription("Deletes the projection's documents and progress and replays every event into it, then restarts its shards, which carry on from there. The API keeps serving meanwhile; reads of this projection see it partly rebuilt (their freshness says how far). Answers when the rebuild has finished. A client that disconnects does not stop it. Only the node that runs the projection's shards rebuilds them (409 on the others, naming the node; GET /admin/projections shows which node runs each shard). Apply errors follow EventApi:Projections:OnApplyError: skipped into the dead-letter events, or the rebuild fails (500 rebuild-failed) and the shard pauses on the event.")
             .Produces<RebuildResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -54,7 +54,7 @@ public static class RebuildProjectionEndpoint
     {
         RebuildOutcome.Rebuilt rebuilt => TypedResults.Ok(rebuilt.Response),
         RebuildOutcome.NotFound notFound => NotFound(name, notFound.Known),
-        RebuildOutcome.RunsElsewhere => RunsElsewhere(name),
+        RebuildOutcome.RunsElsewhere elsewhere => RunsElsewhere(name, elsewhere.Node),
         RebuildOutcome.InProgress => InProgress(name),
         RebuildOutcome.Failed failed => Failed(name, failed.Cause),
         var other => throw new InvalidOperationException($"Unknown rebuild outcome {other}."),
@@ -64,9 +64,11 @@ public static class RebuildProjectionEndpoint
         Problems.Create(StatusCodes.Status404NotFound, ProblemTypes.ProjectionNotFound, "Projection not found",
             $"There is no async projection '{(name.Length > 60 ? name[..60] : name)}'. The async projections are {string.Join(", ", known)}.");
 
-    public static ProblemHttpResult RunsElsewhere(string name) =>
+    public static ProblemHttpResult RunsElsewhere(string name, int? node) =>
         Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.ProjectionRunsElsewhere, "Projection runs elsewhere",
-            $"This node does not hold the daemon's lock for '{name}' (another node runs it, or none has started it yet). Send the request again: it must reach the node that runs the projection.");
+            node is { } other
+                ? $"'{name}' runs on node {other}, not on this one. Send the request again until it reaches node {other} (GET /admin/projections says which node runs what, and which node answered)."
+                : $"'{name}' is assigned to no node yet (the cluster's leader assigns it within a heartbeat or two). Send the request again.");
 
     public static ProblemHttpResult InProgress(string name) =>
         Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.RebuildInProgress, "Rebuild in progress",

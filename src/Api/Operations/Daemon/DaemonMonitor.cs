@@ -1,9 +1,11 @@
 using System.Text.Json;
 using EventApi.Api.Infrastructure;
+using EventApi.Api.Infrastructure.Cluster;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
+using IProjectionCoordinator = Marten.Events.Daemon.Coordination.IProjectionCoordinator;
 
 namespace EventApi.Api.Operations;
 
@@ -78,6 +80,11 @@ public sealed record ShardProgress
     /// <example>true</example>
     public required bool RunningHere { get; init; }
 
+    /// <summary>The number of the node the shard is assigned to (see <c>nodes</c>); null while it is assigned to none, as
+    /// for the moment between a node's loss and the leader's next look.</summary>
+    /// <example>2</example>
+    public required int? Node { get; init; }
+
     /// <summary>Events this shard skipped into Marten's dead-letter events (the <c>skip</c> error policy). An event that
     /// failed for several of the projection's documents has a dead letter for each and counts once.</summary>
     /// <example>0</example>
@@ -97,6 +104,14 @@ public sealed record DaemonReport
     /// <summary>One entry per async shard, by name. Inline projections have no shard: they are written in the
     /// append's own transaction and are never behind.</summary>
     public required IReadOnlyList<ShardProgress> Shards { get; init; }
+
+    /// <summary>The number of the node that answered.</summary>
+    /// <example>2</example>
+    public required int ThisNode { get; init; }
+
+    /// <summary>The API processes on this database, the shards each runs and which leads: the leader spreads the shards
+    /// evenly over the live nodes and moves those of a node that stops or goes quiet.</summary>
+    public required IReadOnlyList<ClusterNode> Nodes { get; init; }
 }
 
 /// <summary>
@@ -106,18 +121,24 @@ public sealed record DaemonReport
 /// agent when it runs the shard; otherwise from what the node that runs it recorded in the progression table
 /// (Marten's extended progression tracking, which <see cref="MartenSetup"/> turns on).
 /// </summary>
-public sealed class DaemonMonitor(IDocumentStore store, StoreOptions options, IProjectionCoordinator coordinator)
+public sealed class DaemonMonitor(IDocumentStore store, StoreOptions options, IProjectionCoordinator coordinator, ClusterMembership cluster)
 {
-    public async Task<DaemonReport> ReadAsync(bool countDeadLetters, CancellationToken ct)
+    /// <param name="full">With the dead-letter counts and the nodes (GET /admin/projections); readiness needs neither.</param>
+    /// <param name="ct">The request's cancellation.</param>
+    public async Task<DaemonReport> ReadAsync(bool full, CancellationToken ct)
     {
         var progress = (await store.Advanced.AllProjectionProgress(token: ct)).ToDictionary(p => p.ShardName, StringComparer.Ordinal);
         var highWaterMark = progress.GetValueOrDefault(ShardState.HighWaterMark)?.Sequence ?? 0;
-        var agents = coordinator.DaemonForMainDatabase().CurrentAgents().ToDictionary(a => a.Name.Identity, StringComparer.Ordinal);
+        var agents = (coordinator.RunningHere()?.CurrentAgents() ?? []).ToDictionary(a => a.Name.Identity, StringComparer.Ordinal);
         var shards = options.Projections.AllShards().Select(s => s.Name).OrderBy(n => n.Identity, StringComparer.Ordinal).ToArray();
 
         var sequences = shards.ToDictionary(s => s.Identity, s => progress.GetValueOrDefault(s.Identity)?.Sequence ?? 0, StringComparer.Ordinal);
         var lagSeconds = await LagSecondsAsync(sequences.Values.Where(s => s < highWaterMark).Distinct().ToArray(), highWaterMark, ct);
-        var deadLetters = countDeadLetters ? await DeadLettersAsync(ct) : new Dictionary<(string, string), long>();
+        var deadLetters = full ? await DeadLettersAsync(ct) : new Dictionary<(string, string), long>();
+        var nodes = full ? await cluster.ReadAsync(ct) : [];
+        var owners = nodes.SelectMany(n => n.Shards.Select(shard => (shard, n.Number)))
+            .GroupBy(o => o.shard, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Number, StringComparer.Ordinal);
 
         return new DaemonReport
         {
@@ -136,10 +157,13 @@ public sealed class DaemonMonitor(IDocumentStore store, StoreOptions options, IP
                     LagSeconds = lagSeconds.GetValueOrDefault(sequence),
                     Status = status,
                     RunningHere = here,
+                    Node = owners.TryGetValue(shard.Identity, out var node) ? node : here ? cluster.ThisNode : null,
                     DeadLetters = deadLetters.GetValueOrDefault((shard.Name, shard.ShardKey)),
                     Error = error,
                 };
             }).ToArray(),
+            ThisNode = cluster.ThisNode,
+            Nodes = nodes,
         };
     }
 

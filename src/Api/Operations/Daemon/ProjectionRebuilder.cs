@@ -1,10 +1,12 @@
 using EventApi.Api.Features.Sessions;
 using EventApi.Api.Infrastructure;
+using EventApi.Api.Infrastructure.Cluster;
 using EventApi.Api.Infrastructure.Daemon;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
+using IProjectionCoordinator = Marten.Events.Daemon.Coordination.IProjectionCoordinator;
 using Microsoft.Extensions.Options;
 
 namespace EventApi.Api.Operations;
@@ -17,8 +19,8 @@ public abstract record RebuildOutcome
     /// <summary>No async projection has that name; <paramref name="Known"/> are those that exist.</summary>
     public sealed record NotFound(IReadOnlyList<string> Known) : RebuildOutcome;
 
-    /// <summary>Another node holds the daemon's lock for the projection's shards.</summary>
-    public sealed record RunsElsewhere : RebuildOutcome;
+    /// <summary>The projection's shards are assigned to another node (<paramref name="Node"/>), or to none yet (null).</summary>
+    public sealed record RunsElsewhere(int? Node) : RebuildOutcome;
 
     public sealed record InProgress : RebuildOutcome;
 
@@ -28,22 +30,23 @@ public abstract record RebuildOutcome
 
 /// <summary>
 /// Rebuilds an async projection while the API keeps serving: stops its shards, deletes its documents and progress,
-/// replays every event up to the high-water mark, and starts the shards again. Only on the node that runs the
-/// projection's shards (hot/cold: rebuilding anywhere else would race that node's agents). The host's stopping token
+/// replays every event up to the high-water mark, and starts the shards again. Only on the node the projection's shards
+/// are assigned to (rebuilding anywhere else would race that node's agents). The host's stopping token
 /// bounds it, not a request's: a client that goes away must not leave a half-rebuilt projection.
 /// </summary>
 public sealed class ProjectionRebuilder(IDocumentStore store, StoreOptions options, IProjectionCoordinator coordinator,
-    IOptions<ProjectionsOptions> projections, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<ProjectionRebuilder> logger)
+    ClusterMembership cluster, IOptions<ProjectionsOptions> projections, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<ProjectionRebuilder> logger)
 {
     public async Task<RebuildOutcome> RebuildAsync(string name)
     {
         var shards = ProjectionShards().Where(s => s.Name.Name == name).ToArray();
         if (shards.Length == 0)
             return new RebuildOutcome.NotFound([.. ProjectionShards().Select(s => s.Name.Name).Distinct().Order(StringComparer.Ordinal)]);
-        if (!await RunsHereAsync(name)) return new RebuildOutcome.RunsElsewhere();
-
         var ct = lifetime.ApplicationStopping;
-        var daemon = coordinator.DaemonForMainDatabase();
+        var owners = await OwnersAsync(shards, ct);
+        if (owners.Any(owner => owner != cluster.ThisNode) || coordinator.RunningHere() is not { } daemon)
+            return new RebuildOutcome.RunsElsewhere(owners.FirstOrDefault(owner => owner != cluster.ThisNode));
+
         var startedAt = clock.GetUtcNow();
         Exception? failure = null;
         try
@@ -89,12 +92,11 @@ public sealed class ProjectionRebuilder(IDocumentStore store, StoreOptions optio
     private IEnumerable<AsyncShard<IDocumentOperations, IQuerySession>> ProjectionShards() =>
         options.Projections.AllShards().Where(s => s.Role == ShardRole.Projection);
 
-    /// <summary>Whether this node holds the daemon's lock for every shard of the projection.</summary>
-    private async Task<bool> RunsHereAsync(string projection)
+    /// <summary>The node each of the shards is assigned to, null for one assigned to none.</summary>
+    private async Task<int?[]> OwnersAsync(IEnumerable<AsyncShard<IDocumentOperations, IQuerySession>> shards, CancellationToken ct)
     {
-        if (coordinator is not ProjectionCoordinatorBase { Distributor: { } distributor }) return false;
-        var sets = (await distributor.BuildDistributionAsync()).Where(set => set.Names.Any(n => n.Name == projection)).ToArray();
-        return sets.Length > 0 && sets.All(distributor.HasLock);
+        var nodes = await cluster.ReadAsync(ct);
+        return shards.Select(s => nodes.FirstOrDefault(n => n.Shards.Contains(s.Name.Identity))?.Number).ToArray();
     }
 
     private async Task RestartAsync(IProjectionDaemon daemon, IEnumerable<ShardName> shards, CancellationToken ct)

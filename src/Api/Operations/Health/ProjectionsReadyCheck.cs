@@ -15,7 +15,7 @@ public sealed class ProjectionsReadyCheck(DaemonMonitor monitor, IOptionsMonitor
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var report = await monitor.ReadAsync(countDeadLetters: false, cancellationToken);
+        var report = await monitor.ReadAsync(full: false, cancellationToken);
         var problems = Assess(report, options.CurrentValue);
         return problems.Length == 0
             ? HealthCheckResult.Healthy($"{report.Shards.Count} async shards running and within the lag limits.")
