@@ -8,7 +8,8 @@
 # Modes: store (appends, time travel), http (single-move POSTs against a raw INSERT and a trivial GET), daemon (the
 # async daemon's catch-up and rebuilds against a raw read), side-effects (webhook lag and delivery rate), live (live
 # streams' lag on one node and across two, moves with and without spectators, a frame's CPU and a stream's memory),
-# engine. Each PostgreSQL mode creates its own database, drops it at the end and rewrites its own section of
+# cluster (webhook lag on 2 and 3 nodes, the shards' hand-over when a node is killed or stopped), engine. Each
+# PostgreSQL mode creates its own database, drops it at the end and rewrites its own section of
 # docs/benchmarks.md;
 # the engine's results stay in BenchmarkDotNet.Artifacts (its section of the doc is written by hand). The API modes
 # run the API's Release build as a separate process.
@@ -20,7 +21,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-modes=(store http daemon side-effects live engine)
+modes=(store http daemon side-effects live cluster engine)
 if [ $# -gt 0 ]; then
   modes=("$1")
   shift

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using EventApi.Bench;
+using EventApi.Bench.Modes.Cluster;
 using EventApi.Bench.Modes.Daemon;
 using EventApi.Bench.Modes.Http;
 using EventApi.Bench.Modes.Live;
@@ -13,6 +14,7 @@ using EventApi.Bench.Modes.Store;
 //   daemon [options]    the async daemon's catch-up and rebuilds against a raw read (DaemonBenchmarks)
 //   side-effects [...]  webhook lag and delivery rate, end to end (SideEffectBenchmarks)
 //   live [options]      live streams' lag, their cost to moves, a frame's CPU and a stream's memory (LiveBenchmarks)
+//   cluster [options]   webhook lag on 2 and 3 nodes, and the shards' hand-over on a kill or a stop (ClusterBenchmarks)
 if (args.Length > 0)
 {
     Func<string[], Task<int>>? mode = args[0] switch
@@ -22,6 +24,7 @@ if (args.Length > 0)
         "daemon" => DaemonBenchmarks.RunAsync,
         "side-effects" => SideEffectBenchmarks.RunAsync,
         "live" => LiveBenchmarks.RunAsync,
+        "cluster" => ClusterBenchmarks.RunAsync,
         _ => null,
     };
     if (mode is not null) return await mode(args[1..]);

@@ -60,7 +60,7 @@ public sealed class ApiHost : IAsyncDisposable
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) configuration[key] = value;
 
-        var host = new ApiHost(new ApiRunner(assembly, ApiRunner.FreePort(), "Production", configuration), adminKey);
+        var host = new ApiHost(new ApiRunner(assembly, ApiRunner.FreePort(), "Production", configuration), configuration["EventApi:AdminKey"]);
         try
         {
             await host._runner.StartAsync(timeout ?? TimeSpan.FromSeconds(60));
@@ -84,6 +84,23 @@ public sealed class ApiHost : IAsyncDisposable
         };
         return new HttpClient(handler) { BaseAddress = Address, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
     }
+
+    /// <summary>SIGKILL: no shutdown, nothing recorded.</summary>
+    public Task KillAsync() => _runner.KillAsync();
+
+    /// <summary>SIGTERM: a graceful shutdown (SIGKILL if it has not exited after <paramref name="grace"/>).</summary>
+    public Task StopAsync(TimeSpan grace) => _runner.StopAsync(grace);
+
+    /// <summary>
+    /// The secrets every node of one cluster must share (the daily challenge's, the webhooks' signing key, the admin
+    /// key), made once: pass them as settings to each <see cref="StartAsync"/>.
+    /// </summary>
+    public static Dictionary<string, string> ClusterSecrets() => new()
+    {
+        ["EventApi:Challenges:Secret"] = Secret(),
+        ["EventApi:Webhooks:SigningKey"] = Secret(),
+        ["EventApi:AdminKey"] = Secret(),
+    };
 
     /// <summary>Stops the process (SIGTERM, then SIGKILL after 10 s) and waits for it.</summary>
     public async ValueTask DisposeAsync()

@@ -3,16 +3,16 @@ using System.Diagnostics;
 namespace EventApi.Bench.Harness;
 
 /// <summary>
-/// Who used the machine's CPU, from Linux's <c>/proc</c>: the whole machine, the API process, the bench process, and
+/// Who used the machine's CPU, from Linux's <c>/proc</c>: the whole machine, the API processes, the bench process, and
 /// the PostgreSQL server of the bench's database (its postmaster and every process under it, those that ended
 /// included) when it runs on this machine. Take a sample before and after, and subtract.
 /// </summary>
 public sealed class CpuMeter
 {
-    private readonly int? _api;
+    private readonly int[] _api;
     private readonly int? _postmaster;
 
-    private CpuMeter(int? api, int? postmaster)
+    private CpuMeter(int[] api, int? postmaster)
     {
         _api = api;
         _postmaster = postmaster;
@@ -20,14 +20,19 @@ public sealed class CpuMeter
 
     /// <summary>A meter for the API process, if there is one yet, and the PostgreSQL server of
     /// <paramref name="database"/> if it runs on this machine.</summary>
-    public static async Task<CpuMeter> CreateAsync(BenchDatabase database, int? apiProcess = null) =>
-        new(apiProcess, await database.LocalServerProcessAsync());
+    public static Task<CpuMeter> CreateAsync(BenchDatabase database, int? apiProcess = null) =>
+        CreateAsync(database, apiProcess is { } api ? [api] : []);
+
+    /// <summary>A meter for several API processes (a cluster's nodes: their CPU is added up) and the PostgreSQL server of
+    /// <paramref name="database"/> if it runs on this machine.</summary>
+    public static async Task<CpuMeter> CreateAsync(BenchDatabase database, int[] apiProcesses) =>
+        new(apiProcesses, await database.LocalServerProcessAsync());
 
     /// <summary>The cumulative CPU times now (the API's is zero without an API process).</summary>
     public CpuTimes Take() => new(
         Stopwatch.GetElapsedTime(0),
         ProcessCpu.MachineBusy(),
-        _api is { } api && ProcessCpu.Describe(api) is not null ? ProcessCpu.Of(api) : TimeSpan.Zero,
+        _api.Where(api => ProcessCpu.Describe(api) is not null).Aggregate(TimeSpan.Zero, (sum, api) => sum + ProcessCpu.Of(api)),
         ProcessCpu.Of(Environment.ProcessId),
         _postmaster is { } postmaster ? ProcessCpu.OfTree(postmaster) : null);
 }
