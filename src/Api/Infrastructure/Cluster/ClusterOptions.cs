@@ -9,8 +9,9 @@ public sealed class ClusterOptions
     public const string Section = "EventApi:Cluster";
 
     /// <summary>How often each node writes its heartbeat, and how often it looks at the others' (the leader then
-    /// reassigns the shards of a node that has gone quiet). Default 1 s.</summary>
-    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// assigns the shards of a node that has stopped or gone quiet). Default 500 ms: a stopped node's shards run elsewhere
+    /// within about that.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>How old a node's last heartbeat may get before the others count it gone and take over its shards and
     /// its side effects. At least twice <see cref="HeartbeatInterval"/>. Default 3 s: a node killed outright is replaced
