@@ -24,6 +24,9 @@ public static class SideEffectsModule
     /// <summary>The durable local queue the dispatcher listens on.</summary>
     public const string QueueName = "side-effects";
 
+    /// <summary>How long Wolverine's inbox keeps a handled wake-up before deleting it.</summary>
+    public static readonly TimeSpan KeepHandledWakeUps = TimeSpan.FromMinutes(1);
+
     /// <summary>
     /// The side-effects outbox, and the daemon's handling of events it cannot read.
     /// </summary>
@@ -112,7 +115,9 @@ public static class SideEffectsModule
     /// <c>MaxParallelSessions</c> sessions at once (see <see cref="DeliverSideEffectsHandler.Configure"/> for failures).
     /// Retries wake up through Wolverine's durable scheduled messages, which its durability agent polls for: every
     /// <c>RetryBaseDelay</c>, within 250 ms and 5 s (Wolverine's default is 5 s), so a retry is not much later than
-    /// its backoff.
+    /// its backoff. Its inbox keeps a handled wake-up <see cref="KeepHandledWakeUps"/>, not Wolverine's 5 minutes (a
+    /// wake-up is local and idempotent: nothing delivers it twice to be caught), and its own dead letters for
+    /// <c>Retention</c>, not forever (the sweeper wakes their sessions again anyway).
     /// </summary>
     public static WolverineOptions ConfigureSideEffects(this WolverineOptions options, IConfiguration configuration)
     {
@@ -121,6 +126,9 @@ public static class SideEffectsModule
         options.LocalQueue(QueueName).UseDurableInbox().MaximumParallelMessages(Math.Clamp(settings.MaxParallelSessions, 1, 100));
         options.Durability.ScheduledJobPollingTime = TimeSpan.FromTicks(Math.Clamp(settings.RetryBaseDelay.Ticks,
             TimeSpan.FromMilliseconds(250).Ticks, TimeSpan.FromSeconds(5).Ticks));
+        options.Durability.KeepAfterMessageHandling = KeepHandledWakeUps;
+        options.Durability.DeadLetterQueueExpirationEnabled = true;
+        options.Durability.DeadLetterQueueExpiration = settings.Retention;
         return options;
     }
 
