@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EventApi.Api.Operations;
 using EventApi.Integration.Contract;
 using Marten;
 using Microsoft.AspNetCore.Hosting;
@@ -58,6 +59,21 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         _connectionString = await PostgresServer.CreateDatabaseAsync("eventapi_tests");
         // Starts the host now, so the first test does not pay for it inside its own timing.
         StartServer();
+        await WaitForEveryShardAsync();
+    }
+
+    /// <summary>
+    /// Waits until this host (alone on its database, so the cluster's leader) runs every async shard. Wolverine's
+    /// agents start them a moment after the host starts; a data reset that overlapped a shard's start could leave that
+    /// shard where it was before the reset, past every new event, which it would then never process.
+    /// </summary>
+    private async Task WaitForEveryShardAsync()
+    {
+        var coordinator = Services.GetRequiredService<Marten.Events.Daemon.Coordination.IProjectionCoordinator>();
+        var shards = Services.GetRequiredService<StoreOptions>().Projections.AllShards().Count;
+        await WebhookReceiver.WaitUntilAsync(
+            () => coordinator.RunningHere()?.CurrentAgents().Count(a => a.Status == JasperFx.AgentStatus.Running) == shards,
+            "the host to run every async shard", DaemonTesting.Patience);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
