@@ -75,14 +75,16 @@ public static class ClusterBenchmarks
                       "one database, all on this machine's cores with PostgreSQL, the load and the receiver. Each game is a session " +
                       "started with the receiver as its callback URL and abandoned: one webhook. The requests go to each node in turn " +
                       "(a game's start and its abandon reach different nodes).");
+        md.AppendLine();
         md.AppendLine("### Webhook lag in steady state");
         md.AppendLine();
         Paragraph(md, $"First a warm-up: games at {F(options.Rate / 2, "N0")}/s for {F(options.Warmup, "N0")} s, until their webhooks " +
                       "have arrived. Every node compiles its paths again, optimized, in its first minute under load (the runtime's " +
                       "tiered JIT), all of them on the same two cores; at the full rate from a cold start the webhooks queued " +
-                      "meanwhile took the rest of the run to drain (docs/benchmarks.md, \"What bounds\"). Then the measure: games " +
+                      "meanwhile took the rest of the run to drain (\"Several nodes: a cold start under the full load\", above). Then the measure: games " +
                       $"due at {F(options.Rate, "N0")}/s for {F(options.Duration, "N0")} s, open loop, of which the first " +
                       $"{F(MeasuredWarmup, "N0")} s are not counted. The lag is from the event's append timestamp to the webhook's arrival.");
+        md.AppendLine();
         md.AppendLine("| nodes | games/s | webhooks/s | lag p50 / p95 / p99 / max | append to record p50 / p99 | record to delivered p50 / p99 | failed, undelivered | target p99 < 1 s |");
         md.AppendLine("|---:|---:|---:|---|---|---|---|---|");
         foreach (var (nodes, result, stages) in paced)
@@ -101,6 +103,7 @@ public static class ClusterBenchmarks
                       "`GET /admin/projections` shows every shard running there (polled every 50 ms). Webhook: a game played through " +
                       "the other node right after the kill, from the kill to its webhook's arrival. A node killed in its first seconds " +
                       "is killed as soon as the leader has given it a shard.");
+        md.AppendLine();
         md.AppendLine("| hand-over | n | taken over: min / median / max | webhook after the kill: median / max | target | met |");
         md.AppendLine("|---|---:|---|---|---|---|");
         foreach (var kind in new[] { Failover.Killed, Failover.KilledYoung, Failover.Stopped })
