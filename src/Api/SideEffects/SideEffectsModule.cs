@@ -127,6 +127,9 @@ public static class SideEffectsModule
         options.Durability.ScheduledJobPollingTime = TimeSpan.FromTicks(Math.Clamp(settings.RetryBaseDelay.Ticks,
             TimeSpan.FromMilliseconds(250).Ticks, TimeSpan.FromSeconds(5).Ticks));
         options.Durability.KeepAfterMessageHandling = KeepHandledWakeUps;
+        // The backlog is in GET /admin/side-effects and the EventApi.SideEffects meter. Wolverine's own count of its stored
+        // envelopes (a query every 5 s on every node, and a stack trace for each one that fails during an outage) is off.
+        options.Durability.DurabilityMetricsEnabled = false;
         options.Durability.DeadLetterQueueExpirationEnabled = true;
         options.Durability.DeadLetterQueueExpiration = settings.Retention;
         return options;
