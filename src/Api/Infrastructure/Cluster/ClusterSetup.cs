@@ -33,6 +33,11 @@ public static class ClusterSetup
         // shards) come at once, not 3 s after the start.
         options.Durability.FirstHealthCheckExecution = TimeSpan.Zero;
         options.Durability.StaleNodeTimeout = settings.NodeTimeout;
+        // An assignment no node confirmed is tried again after twice this (Wolverine's default 30 s, so a minute). That
+        // happens when a node is killed and a new one starts (and leads) before the dead one's heartbeat is stale: the new
+        // leader gives the dead node its share, then moves it back once that node is gone, and the move waits for a
+        // confirmation the dead node never sends. Half the node timeout bounds that wait at the node timeout.
+        options.Durability.CheckAssignmentPeriod = settings.NodeTimeout / 2;
         return options;
     }
 }
