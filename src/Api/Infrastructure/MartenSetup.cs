@@ -86,8 +86,9 @@ public static class MartenSetup
         // (despite its name: its documentation says they come from .NET's TimeProvider); plain Quick would write the
         // database server's now() instead.
         options.Events.StreamIdentity = StreamIdentity.AsGuid;
-        // The original DistributedLock.Postgres (behind the forwarding package) needs transaction-scoped
-        // advisory locks for the async daemon to take its locks (docs/operations.md, "The local package folder").
+        // Should Marten's daemon take advisory locks of its own (it does in its Solo and HotCold modes; here Wolverine's
+        // agents run it and it takes none), the original DistributedLock.Postgres behind the forwarding package needs
+        // them transaction-scoped (docs/operations.md, "The local package folder").
         options.Events.UseAdvisoryLockTransaction = true;
         // The node running a shard records its status and failure in the progression table on every change,
         // so any node can report it (GET /admin/projections, /health/ready).
@@ -103,11 +104,10 @@ public static class MartenSetup
     /// unless it sends server options of its own.
     /// </summary>
     /// <remarks>
-    /// The daemon holds each of its locks in an open transaction whose connection Marten's lock monitor keeps in a long
-    /// <c>pg_sleep</c>. When a process dies (SIGKILL, a crash), PostgreSQL notices that the client is gone, and releases
-    /// the lock, only when that sleep ends: 40 to 60 s in which no node can run the daemon, so no side effect is
-    /// recorded and no webhook sent. With the check, PostgreSQL ends the query within a second of the client going, and
-    /// another node takes the lock; the monitor stays, so a node still learns when it has lost a lock.
+    /// PostgreSQL otherwise notices that a client has gone only when it next writes to it, so a statement of a process
+    /// that died in its middle (SIGKILL, a crash) runs on to its end, holding its locks, for nobody. With the check it ends
+    /// within a second of the client going. (Marten's own daemon coordination held each shard's lock in such a statement,
+    /// a long <c>pg_sleep</c>, and a killed node's shards stayed locked 40 to 60 s; Wolverine's agents run the shards now.)
     /// </remarks>
     public static string WithClientChecks(string connectionString)
     {
