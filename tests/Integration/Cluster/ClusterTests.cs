@@ -186,6 +186,19 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task the_api_refuses_to_start_when_the_node_timeout_is_shorter_than_two_heartbeats()
+    {
+        await using var api = new ApiProcess(ApiProcess.Settings(await PostgresServer.CreateDatabaseAsync("eventapi_cluster_settings"),
+            ("EventApi:Cluster:HeartbeatInterval", "00:00:02"), ("EventApi:Cluster:NodeTimeout", "00:00:03")));
+
+        var refused = await Should.ThrowAsync<InvalidOperationException>(() => api.StartAsync(Nodes.StartTimeout));
+
+        // The console wraps long lines.
+        refused.Message.ShouldContain("EventApi:Cluster:NodeTimeout must be");
+        refused.Message.ShouldContain("twice HeartbeatInterval");
+    }
+
     private static async Task<JsonElement> StatsAsync(ApiProcess node)
     {
         using var document = JsonDocument.Parse(await node.Client.GetStringAsync("/stats"));
