@@ -16,6 +16,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     ILogger<ProblemExceptionHandler> logger)
     : IExceptionHandler
 {
+    /// <summary>How long a client is told to wait while PostgreSQL is out of reach.</summary>
+    private static readonly TimeSpan DatabaseRetryAfter = TimeSpan.FromSeconds(5);
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         var (status, type, title, detail) = Classify(exception);
@@ -27,7 +30,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         context.Response.StatusCode = status;
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
-            context.Response.Headers.RetryAfter = "5";
+            RetryAfter.Set(context.Response, DatabaseRetryAfter);
             outage.Report(exception);
         }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 
 namespace EventApi.Api.Infrastructure.RateLimiting;
@@ -20,10 +19,8 @@ public sealed partial class RateLimitRefusals(ILogger<RateLimitRefusals> logger)
 {
     public IResult Refuse(HttpContext http, RateLimitLease lease, Limit limit)
     {
-        var seconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-            ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
-            : 1;
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        var seconds = RetryAfter.Set(http.Response,
+            lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.Zero);
         Refused(logger, http.Request.Method, http.Request.Path, limit, seconds);
         return Problems.TooManyRequests(Describe(limit), seconds);
     }

@@ -105,8 +105,7 @@ public static class WatchSessionEndpoint
 
     public static ProblemHttpResult Full(HttpContext http, LiveOptions options)
     {
-        var seconds = Math.Max(1, (int)Math.Ceiling(options.RetryAfterWhenFull.TotalSeconds));
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        var seconds = RetryAfter.Set(http.Response, options.RetryAfterWhenFull);
         return Problems.Create(StatusCodes.Status503ServiceUnavailable, ProblemTypes.LiveCapacityReached, "Too many live streams",
             $"This node serves as many live streams as it may ({options.MaxConnections}). Try again in {seconds} seconds, or poll GET /sessions/{{id}}/events.");
     }
