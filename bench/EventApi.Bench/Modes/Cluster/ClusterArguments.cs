@@ -31,7 +31,7 @@ internal sealed record ClusterArguments(
             switch (args[i])
             {
                 case "--connection": connection = value; i++; break;
-                case "--nodes": nodes = value!.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray(); i++; break;
+                case "--nodes": nodes = BenchArguments.Integers(value!); i++; break;
                 case "--rate": rate = double.Parse(value!, CultureInfo.InvariantCulture); i++; break;
                 case "--duration": duration = double.Parse(value!, CultureInfo.InvariantCulture); i++; break;
                 case "--warmup": warmup = double.Parse(value!, CultureInfo.InvariantCulture); i++; break;

@@ -64,6 +64,12 @@ public sealed class ClusterMembership(
         }).ToArray();
     }
 
+    /// <summary>The node each shard is assigned to, by shard name; a shard assigned to none is not in it.</summary>
+    public static Dictionary<string, int> Owners(IEnumerable<ClusterNode> nodes) => nodes
+        .SelectMany(n => n.Shards.Select(shard => (Shard: shard, n.Number)))
+        .GroupBy(o => o.Shard, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.First().Number, StringComparer.Ordinal);
+
     private async Task<Dictionary<Uri, string>> ShardsByAgentAsync(CancellationToken ct)
     {
         var map = new Dictionary<Uri, string>();

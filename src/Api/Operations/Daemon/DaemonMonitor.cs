@@ -136,9 +136,7 @@ public sealed class DaemonMonitor(IDocumentStore store, StoreOptions options, IP
         var lagSeconds = await LagSecondsAsync(sequences.Values.Where(s => s < highWaterMark).Distinct().ToArray(), highWaterMark, ct);
         var deadLetters = full ? await DeadLettersAsync(ct) : new Dictionary<(string, string), long>();
         var nodes = full ? await cluster.ReadAsync(ct) : [];
-        var owners = nodes.SelectMany(n => n.Shards.Select(shard => (shard, n.Number)))
-            .GroupBy(o => o.shard, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First().Number, StringComparer.Ordinal);
+        var owners = ClusterMembership.Owners(nodes);
 
         return new DaemonReport
         {

@@ -95,8 +95,8 @@ public sealed class ProjectionRebuilder(IDocumentStore store, StoreOptions optio
     /// <summary>The node each of the shards is assigned to, null for one assigned to none.</summary>
     private async Task<int?[]> OwnersAsync(IEnumerable<AsyncShard<IDocumentOperations, IQuerySession>> shards, CancellationToken ct)
     {
-        var nodes = await cluster.ReadAsync(ct);
-        return shards.Select(s => nodes.FirstOrDefault(n => n.Shards.Contains(s.Name.Identity))?.Number).ToArray();
+        var owners = ClusterMembership.Owners(await cluster.ReadAsync(ct));
+        return shards.Select(s => owners.TryGetValue(s.Name.Identity, out var node) ? node : (int?)null).ToArray();
     }
 
     private async Task RestartAsync(IProjectionDaemon daemon, IEnumerable<ShardName> shards, CancellationToken ct)
