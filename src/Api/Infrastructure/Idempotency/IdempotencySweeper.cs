@@ -22,7 +22,7 @@ public sealed class IdempotencySweeper(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "Sweeping expired idempotency keys failed; will try again in {Interval}", options.Value.SweepInterval);
+                logger.LogFailure(e, "Sweeping expired idempotency keys", options.Value.SweepInterval);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

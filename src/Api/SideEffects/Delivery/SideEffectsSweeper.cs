@@ -1,6 +1,5 @@
 using EventApi.Api.Infrastructure;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Wolverine;
 
 namespace EventApi.Api.Features.SideEffects;
@@ -34,32 +33,18 @@ public sealed class SideEffectsSweeper(
             {
                 await SweepAsync(stoppingToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException && DatabaseOutage.IsUnavailable(e))
-            {
-                // The outage is logged once, by DatabaseOutage (fed by the Marten command that failed).
-                logger.LogInformation("Sweeping the side-effects outbox failed, PostgreSQL out of reach; will try again in {Interval}", interval);
-            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "Sweeping the side-effects outbox failed; will try again in {Interval}", interval);
+                logger.LogFailure(e, "Sweeping the side-effects outbox", interval);
             }
 
             try
             {
                 await retention.SweepAsync(stoppingToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException && DatabaseOutage.IsUnavailable(e))
-            {
-                logger.LogInformation("Deleting side effects past their retention failed, PostgreSQL out of reach; will try again in {Interval}", interval);
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
-            {
-                // A timeout or another database error: expected now and then, and retried; the message says enough.
-                logger.LogWarning("Deleting side effects past their retention failed ({Error}); will try again in {Interval}", e.Message, interval);
-            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "Deleting side effects past their retention failed; will try again in {Interval}", interval);
+                logger.LogFailure(e, "Deleting side effects past their retention", interval);
             }
         }
     }
