@@ -66,7 +66,7 @@ public static class HostSetup
 
         services.AddCluster(builder.Configuration);
         services.AddIdempotency(builder.Configuration);
-        services.AddSessions();
+        services.AddSessions(builder.Configuration);
         services.AddLive(builder.Configuration);
         services.AddChallenges(builder.Configuration);
         services.AddProjections(builder.Configuration);

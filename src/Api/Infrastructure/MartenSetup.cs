@@ -66,6 +66,8 @@ public static class MartenSetup
             // No Marten-side daemon mode: Wolverine's node agents run the daemon, one agent per async shard, spread
             // evenly over the live nodes and moved off a node that stops or goes quiet (ClusterSetup).
             .IntegrateWithWolverine(wolverine => wolverine.UseWolverineManagedEventSubscriptionDistribution = true);
+        // Before Marten's own start-up work, which applies the schema (Marten puts it first of the hosted services).
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, PartitioningUpgrade>());
         return services;
     }
 
@@ -93,6 +95,10 @@ public static class MartenSetup
         // The node running a shard records its status and failure in the progression table on every change,
         // so any node can report it (GET /admin/projections, /health/ready).
         options.Events.EnableExtendedProgressionTracking = true;
+        // mt_streams and mt_events are partitioned by is_archived: archiving a finished session (SessionArchiver) moves its
+        // rows to the archive partitions, so the live partitions, which every append, read and daemon poll touches, keep
+        // the live sessions only. An existing store is converted at its first start (PartitioningUpgrade).
+        options.Events.UseArchivedStreamPartitioning = true;
         return options;
     }
 

@@ -34,6 +34,8 @@ public sealed class FinishedGameProjection : SingleStreamProjection<FinishedGame
 
     public FinishedGameProjection()
     {
+        // A finished session's events are archived after a while; a rebuild must still count them.
+        IncludeArchivedEvents = true;
         Name = ProjectionName;
         IncludeType<SessionStarted>();
         IncludeType<GameOver>();

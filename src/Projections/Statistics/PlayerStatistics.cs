@@ -23,6 +23,8 @@ public sealed class PlayerStatisticsProjection : MultiStreamProjection<PlayerSta
 
     public PlayerStatisticsProjection()
     {
+        // A finished session's events are archived after a while; a rebuild must still count them.
+        IncludeArchivedEvents = true;
         Name = ProjectionName;
         // Evolve takes any IEvent, so Marten cannot tell which types it needs: named here, the daemon reads only
         // these (a few in a hundred events) instead of every move.

@@ -17,6 +17,8 @@ public sealed class StatisticsProjection : MultiStreamProjection<GameStatistics,
 
     public StatisticsProjection()
     {
+        // A finished session's events are archived after a while; a rebuild must still count them.
+        IncludeArchivedEvents = true;
         Name = ProjectionName;
         Identities<SessionStarted>(e => Both(e.StartedAt));
         Identities<TilesMoved>(e => Both(e.At));

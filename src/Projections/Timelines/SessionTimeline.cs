@@ -88,6 +88,8 @@ public sealed class SessionTimelineProjection : ProjectionBase, IProjection
 
     public SessionTimelineProjection()
     {
+        // A finished session's events are archived after a while; a rebuild must still count them.
+        IncludeArchivedEvents = true;
         Name = ProjectionName;
         IncludeType<SessionStarted>();
         IncludeType<TilesMoved>();

@@ -56,11 +56,14 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _connectionString = await PostgresServer.CreateDatabaseAsync("eventapi_tests");
+        _connectionString = await CreateDatabaseAsync();
         // Starts the host now, so the first test does not pay for it inside its own timing.
         StartServer();
         await WaitForEveryShardAsync();
     }
+
+    /// <summary>The host's own database, made before the host starts: a new empty one, unless a subclass prepares another.</summary>
+    protected virtual Task<string> CreateDatabaseAsync() => PostgresServer.CreateDatabaseAsync("eventapi_tests");
 
     /// <summary>
     /// Waits until this host (alone on its database, so the cluster's leader) runs every async shard. Wolverine's

@@ -86,7 +86,7 @@ public static class GetSessionEventsEndpoint
         var batch = session.CreateBatchQuery();
         var viewing = batch.Load<SessionView>(id);
         var paging = batch.Query<IEvent>()
-            .Where(e => e.StreamId == id && e.Version > from)
+            .Where(SessionStreams.EventsAfter(id, from))
             .OrderBy(e => e.Version)
             .Take(take + 1)
             .ToList();

@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using EventApi.Api.Infrastructure;
+using EventApi.Domain.Sessions;
 using EventApi.Projections.Sessions;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -31,25 +33,34 @@ public static class ReplaySessionEndpoint
             return ExactlyOneMoment();
         }
 
-        var stream = await session.Events.FetchStreamStateAsync(id, ct);
-        if (stream is null) return Problems.SessionNotFound(id);
+        // One round trip: the inline view, for the current version, and the events up to the moment, archived or not
+        // (SessionStreams), folded here through the decider's own Evolve as the view itself is.
+        var batch = session.CreateBatchQuery();
+        var viewing = batch.Load<SessionView>(id);
+        var events = batch.Query<IEvent>().Where(SessionStreams.EventsAfter(id, 0));
+        var reading = (version is { } upTo ? events.Where(e => e.Version <= upTo) : events.Where(e => e.Timestamp <= at!.Value.ToUniversalTime()))
+            .OrderBy(e => e.Version)
+            .ToList();
+        await batch.Execute(ct);
 
-        if (version is { } v && (v < 1 || v > stream.Version))
+        var current = await viewing;
+        if (current is null) return Problems.SessionNotFound(id);
+
+        if (version is { } v && (v < 1 || v > current.Version))
         {
-            return VersionOutOfRange(id, stream.Version, v);
+            return VersionOutOfRange(id, current.Version, v);
         }
 
-        var view = version is { } atVersion
-            ? await session.Events.AggregateStreamAsync<SessionView>(id, version: atVersion, token: ct)
-            : await session.Events.AggregateStreamAsync<SessionView>(id, timestamp: at!.Value.ToUniversalTime(), token: ct);
-        if (view is null)
+        var history = await reading;
+        if (history.Count == 0)
         {
             return Problems.Create(StatusCodes.Status422UnprocessableEntity, ProblemTypes.VersionOutOfRange,
                 "Before the session started", $"Session {id} had not started at {at:O}.",
-                new Dictionary<string, object?> { ["currentVersion"] = stream.Version });
+                new Dictionary<string, object?> { ["currentVersion"] = current.Version });
         }
 
-        return TypedResults.Ok(SessionResponse.From(view.Version, view.State));
+        var state = history.Aggregate(SessionState.Initial, (folded, e) => SessionDecider.Evolve(folded, e.Data));
+        return TypedResults.Ok(SessionResponse.From(history[^1].Version, state));
     }
 
     public static ValidationProblem ExactlyOneMoment() =>

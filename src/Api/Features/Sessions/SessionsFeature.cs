@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using EventApi.Api.Infrastructure;
+using EventApi.Api.Features.Sessions.Archiving;
 using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Domain.Sessions;
 using EventApi.Projections.Sessions;
@@ -59,8 +60,9 @@ public static class SessionsFeature
         return options;
     }
 
-    public static IServiceCollection AddSessions(this IServiceCollection services) =>
-        services.AddScoped<SessionCommandPipeline>();
+    public static IServiceCollection AddSessions(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddScoped<SessionCommandPipeline>()
+            .AddArchiving(configuration);
 
     public static IEndpointRouteBuilder MapSessions(this IEndpointRouteBuilder routes)
     {

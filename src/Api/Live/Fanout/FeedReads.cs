@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using EventApi.Api.Features.Sessions;
 using EventApi.Projections.Sessions;
 using JasperFx.Events;
 using Marten;
@@ -28,9 +29,9 @@ public sealed class FeedReads : IAsyncDisposable
         _readers = [.. Enumerable.Range(0, concurrency).Select(_ => Task.Run(ReadBatchesAsync))];
     }
 
-    /// <summary>The events of session <paramref name="id"/> from version <paramref name="fromVersion"/> on.</summary>
-    public Task<IReadOnlyList<IEvent>> EventsAsync(Guid id, long fromVersion, CancellationToken ct) =>
-        Enqueue(query => query.Events.FetchStream(id, fromVersion: fromVersion), ct);
+    /// <summary>The events of session <paramref name="id"/> after version <paramref name="afterVersion"/>.</summary>
+    public Task<IReadOnlyList<IEvent>> EventsAfterAsync(Guid id, long afterVersion, CancellationToken ct) =>
+        Enqueue(query => query.Query<IEvent>().Where(SessionStreams.EventsAfter(id, afterVersion)).OrderBy(e => e.Version).ToList(), ct);
 
     /// <summary>The inline view of session <paramref name="id"/>, or null.</summary>
     public Task<SessionView?> ViewAsync(Guid id, CancellationToken ct) =>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.ServerSentEvents;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using EventApi.Api.Features.Sessions;
 using EventApi.Domain.Sessions;
 using Marten;
 using Microsoft.AspNetCore.Http.Json;
@@ -136,7 +137,7 @@ public sealed class LiveSessions : IAsyncDisposable
             {
                 // A resume from before the feed's version: one read of the stream for this stream alone.
                 await using var session = Store.QuerySession();
-                var events = await session.Events.FetchStreamAsync(id, version: version, token: ct);
+                var events = await session.ReadUpToAsync(id, version, ct);
                 missed = Frames.Replay(events, after.Value);
             }
 

@@ -141,7 +141,7 @@ public sealed partial class SessionFeed
     /// last frame).</summary>
     private async Task<bool> CatchUpAsync(CancellationToken ct)
     {
-        var events = await _hub.Reads.EventsAsync(Id, _version + 1, ct);
+        var events = await _hub.Reads.EventsAfterAsync(Id, _version, ct);
 
         if (events.Count == 0) return true;
 

@@ -19,15 +19,15 @@ public static class EventStoreTables
         return [$"{schema}.mt_events", $"{schema}.mt_streams"];
     }
 
-    /// <summary>Events up to <paramref name="upTo"/> that are not archived, of the stored type names given (of every
-    /// type when <paramref name="typeNames"/> is null).</summary>
+    /// <summary>Events up to <paramref name="upTo"/>, archived or not (the projections read both), of the stored type names
+    /// given (of every type when <paramref name="typeNames"/> is null).</summary>
     public static async Task<long> CountEventsAsync(IDocumentStore store, long upTo, IReadOnlyCollection<string>? typeNames, CancellationToken ct)
     {
         if (upTo == 0) return 0;
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand(
-            $"select count(*) from {store.Options.Events.DatabaseSchemaName}.mt_events where seq_id <= @mark and is_archived = false" +
+            $"select count(*) from {store.Options.Events.DatabaseSchemaName}.mt_events where seq_id <= @mark" +
             (typeNames is null ? "" : " and type = any(@types)"), connection);
         command.Parameters.AddWithValue("mark", upTo);
         if (typeNames is not null) command.Parameters.AddWithValue("types", typeNames.ToArray());
