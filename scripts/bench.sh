@@ -8,7 +8,8 @@
 # Modes: store (appends, time travel), http (single-move POSTs against a raw INSERT and a trivial GET), daemon (the
 # async daemon's catch-up and rebuilds against a raw read), side-effects (webhook lag and delivery rate), live (live
 # streams' lag on one node and across two, moves with and without spectators, a frame's CPU and a stream's memory),
-# cluster (webhook lag on 2 and 3 nodes, the shards' hand-over when a node is killed or stopped), engine. Each
+# cluster (webhook lag on 2 and 3 nodes, the shards' hand-over when a node is killed or stopped), storage (what a game
+# leaves in PostgreSQL, table by table, before and after retention and archiving), engine. Each
 # PostgreSQL mode creates its own database, drops it at the end and rewrites its own section of
 # docs/benchmarks.md;
 # the engine's results stay in BenchmarkDotNet.Artifacts (its section of the doc is written by hand). The API modes
@@ -21,7 +22,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-modes=(store http daemon side-effects live cluster engine)
+modes=(store http daemon side-effects live cluster storage engine)
 if [ $# -gt 0 ]; then
   modes=("$1")
   shift

@@ -37,7 +37,8 @@ public sealed class ApiHost : IAsyncDisposable
     public static async Task<ApiHost> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? settings = null,
         TimeSpan? timeout = null)
     {
-        var assembly = ApiRunner.AssemblyPath("Release");
+        // EVENTAPI_BENCH_API: another build of the API to measure (the path of its EventApi.Api.dll), as an earlier commit's.
+        var assembly = Environment.GetEnvironmentVariable("EVENTAPI_BENCH_API") is { Length: > 0 } other ? other : ApiRunner.AssemblyPath("Release");
         if (!File.Exists(assembly))
         {
             throw new FileNotFoundException("The API's Release build is missing: dotnet build src/Api -c Release.", assembly);

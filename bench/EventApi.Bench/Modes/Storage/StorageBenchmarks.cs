@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using EventApi.Bench.Harness;
+using EventApi.Domain.Game;
+using Npgsql;
+using static EventApi.Bench.Harness.Report;
+
+namespace EventApi.Bench.Modes.Storage;
+
+/// <summary>
+/// What a game leaves in PostgreSQL. Plays <c>--games</c> short games over HTTP (a session started with a webhook
+/// callback, <c>--moves</c> moves in two requests, then abandoned; every POST with an <c>Idempotency-Key</c>), waits
+/// for the daemon and the webhooks, and measures every table (<c>VACUUM FULL</c> first, so dead rows do not count),
+/// per game. Then starts the API again as it runs once time has passed: side effects past a 1 ms retention, finished
+/// sessions archived at once. It measures again: what stays for good, and what sits in the archive partitions. Another
+/// build of the API can be measured the same way (<c>EVENTAPI_BENCH_API</c>: the path of its <c>EventApi.Api.dll</c>).
+/// </summary>
+public static class StorageBenchmarks
+{
+    private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        var options = StorageArguments.Parse(args);
+        if (options is null) return 2;
+
+        await using var database = await BenchDatabase.CreateAsync(options.Connection, "storage");
+        await using var sink = await WebhookSink.StartAsync();
+        Dictionary<string, long> empty, played;
+        await using (var api = await ApiHost.StartAsync(database.ConnectionString))
+        {
+            using var client = api.CreateClient();
+            empty = await TablesAsync(database);
+            Console.WriteLine($"API on {api.Address} (pid {api.ProcessId}): {options.Games} games of {options.Moves} moves.");
+            await PlayAsync(client, sink.Url, options);
+            await WaitAsync(() => Task.FromResult(sink.Count >= options.Games), "every game's webhook");
+            await WaitAsync(async () => await ProjectionsCaughtUpAsync(database), "the async projections");
+            played = await TablesAsync(database);
+        }
+
+        Dictionary<string, long> later;
+        var swept = new Dictionary<string, string>
+        {
+            ["EventApi:SideEffects:Retention"] = "00:00:00.001",
+            ["EventApi:SideEffects:SweepInterval"] = "00:00:01",
+            ["EventApi:Archiving:After"] = "00:00:00",
+            ["EventApi:Archiving:Interval"] = "00:00:01",
+            ["EventApi:Archiving:BatchSize"] = "10000",
+        };
+        await using (var api = await ApiHost.StartAsync(database.ConnectionString, swept))
+        {
+            await WaitAsync(async () => await SettledAsync(database), "the sweeps (side effects past retention, sessions archived, the inbox)", 600);
+            later = await TablesAsync(database);
+        }
+
+        var markdown = Render(options, database, empty, played, later);
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        if (options.Markdown is not null) WriteSection(options.Markdown, "storage", markdown);
+        return 0;
+    }
+
+    private static async Task PlayAsync(HttpClient client, Uri callback, StorageArguments options)
+    {
+        var next = 0;
+        var failures = 0;
+        await Task.WhenAll(Enumerable.Range(0, options.Workers).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref next) is var game && game <= options.Games)
+            {
+                if (!await PlayOneAsync(client, callback, (uint)game, options.Moves)) Interlocked.Increment(ref failures);
+            }
+        }));
+        if (failures > 0) throw new InvalidOperationException($"{failures} of {options.Games} games failed.");
+    }
+
+    private static async Task<bool> PlayOneAsync(HttpClient client, Uri callback, uint seed, int moves)
+    {
+        using var start = Keyed(HttpMethod.Post, "/sessions", null);
+        start.Content = JsonContent.Create(new { player = $"p{seed % 100}", seed, callbackUrl = callback.ToString() }, options: Json);
+        using var started = await client.SendAsync(start);
+        if (started.StatusCode != HttpStatusCode.Created) return false;
+        var session = await started.Content.ReadFromJsonAsync<JsonElement>(Json);
+        var id = session.GetProperty("id").GetGuid();
+        var token = session.GetProperty("token").GetString()!;
+
+        var game = Engine.Start(seed, out _, out _);
+        var random = new Random((int)seed);
+        var directions = new List<string>();
+        while (directions.Count < moves && !game.Over)
+        {
+            var direction = (Direction)random.Next(4);
+            if (Engine.TryMove(ref game, direction, [], out _)) directions.Add(direction.ToString().ToLowerInvariant());
+        }
+
+        foreach (var half in directions.Chunk(Math.Max(1, (directions.Count + 1) / 2)))
+        {
+            using var move = Keyed(HttpMethod.Post, $"/sessions/{id}/moves", token);
+            move.Content = JsonContent.Create(new { moves = half }, options: Json);
+            using var moved = await client.SendAsync(move);
+            if (moved.StatusCode != HttpStatusCode.OK) return false;
+        }
+
+        if (game.Over) return true;
+        using var abandon = new HttpRequestMessage(HttpMethod.Post, $"/sessions/{id}/abandon");
+        abandon.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var abandoned = await client.SendAsync(abandon);
+        return abandoned.StatusCode == HttpStatusCode.OK;
+    }
+
+    private static HttpRequestMessage Keyed(HttpMethod method, string path, string? token)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", Guid.NewGuid().ToString());
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return request;
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> fact, string what, int seconds = 300)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await fact())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waited {seconds} s for {what}.");
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>Every shard (<c>name:All</c>; the other rows are the daemon's own marks) at the last event.</summary>
+    private static async Task<bool> ProjectionsCaughtUpAsync(BenchDatabase database) =>
+        await ScalarAsync<bool>(database,
+            "select coalesce(min(last_seq_id), 0) >= (select coalesce(max(seq_id), 0) from mt_events) from mt_event_progression " +
+            "where name like '%:%'");
+
+    /// <summary>No side effect finished and still kept, no finished session left in the live partitions, and Wolverine's
+    /// inbox emptied of the handled wake-ups (a build without retention or archiving is settled on those at once).</summary>
+    private static async Task<bool> SettledAsync(BenchDatabase database) =>
+        await ScalarAsync<bool>(database,
+            "select (select count(*) from mt_doc_sideeffect where data ->> 'status' in ('delivered', 'discarded')) = 0 " +
+            "and (not exists (select 1 from pg_class where relname = 'mt_streams_default') " +
+            "     or (select count(*) from mt_streams where is_archived = false) = 0) " +
+            "and (select count(*) from wolverine_incoming_envelopes) = 0");
+
+    private static async Task<T> ScalarAsync<T>(BenchDatabase database, string sql)
+    {
+        await using var command = database.Raw.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Every table's size with its indexes and TOAST, after <c>VACUUM FULL</c>, by table.</summary>
+    private static async Task<Dictionary<string, long>> TablesAsync(BenchDatabase database)
+    {
+        await BenchDatabase.ExecuteAsync(database.Raw, "VACUUM FULL");
+        var sizes = new Dictionary<string, long>();
+        await using var command = database.Raw.CreateCommand(
+            "select c.relname, pg_total_relation_size(c.oid) from pg_class c join pg_namespace n on n.oid = c.relnamespace " +
+            "where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')");
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) sizes[reader.GetString(0)] = reader.GetInt64(1);
+        return sizes;
+    }
+
+    private static string Render(StorageArguments options, BenchDatabase database, Dictionary<string, long> empty,
+        Dictionary<string, long> played, Dictionary<string, long> later)
+    {
+        var md = BeginSection("Storage", database, "scripts/bench.sh storage");
+        Paragraph(md,
+            $"{options.Games:N0} games over HTTP, {options.Workers} at a time: each a session started with a webhook callback, " +
+            $"{options.Moves} moves in two requests, then abandoned (a game that ended sooner is over); every POST carries an " +
+            "`Idempotency-Key`. Sizes are `pg_total_relation_size` (indexes and TOAST included) after `VACUUM FULL`, less the " +
+            "table's size before the first game (an empty table's pages), per game. " +
+            "*After the games*: once the webhooks are delivered and the projections have caught up. *Later*: the API started " +
+            "again with a side-effects retention of 1 ms and archiving at once, after its sweeps and once Wolverine's inbox has " +
+            "let go of the handled wake-ups: what a store keeps for good once the retention windows have passed (idempotency records expire after 48 h, which this run does not wait for)." +
+            (options.Label is null ? "" : $" API build: {options.Label}."));
+        md.AppendLine();
+        md.AppendLine("| Table | After the games, B/game | Later, B/game |");
+        md.AppendLine("|---|---:|---:|");
+        foreach (var table in played.Keys.Union(later.Keys).OrderByDescending(t => Math.Max(played.GetValueOrDefault(t), later.GetValueOrDefault(t))))
+        {
+            double Per(Dictionary<string, long> sizes) => (sizes.GetValueOrDefault(table) - empty.GetValueOrDefault(table)) / (double)options.Games;
+            if (Math.Abs(Per(played)) < 8 && Math.Abs(Per(later)) < 8) continue;
+            md.AppendLine(CultureInfo.InvariantCulture, $"| `{table}` | {Per(played):N0} | {Per(later):N0} |");
+        }
+
+        var total = ((played.Values.Sum() - empty.Values.Sum()) / (double)options.Games, (later.Values.Sum() - empty.Values.Sum()) / (double)options.Games);
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"| **all tables** | **{total.Item1 / 1024:N1} KiB** | **{total.Item2 / 1024:N1} KiB** |");
+        md.AppendLine();
+        md.AppendLine("Tables that changed by less than 8 B a game in both columns are left out of the rows, not out of the total.");
+        return md.ToString();
+    }
+}
