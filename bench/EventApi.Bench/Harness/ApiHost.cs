@@ -32,13 +32,13 @@ public sealed class ApiHost : IAsyncDisposable
     /// <summary>
     /// Starts the API on <paramref name="connectionString"/> with fresh secrets and waits until it answers
     /// <c>/health/live</c>. <paramref name="settings"/> adds or overrides configuration by key
-    /// (<c>EventApi:SideEffects:RetryBaseDelay</c>, ...).
+    /// (<c>EventApi:SideEffects:RetryBaseDelay</c>, ...). <paramref name="assembly"/> runs another build of the API.
     /// </summary>
     public static async Task<ApiHost> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? settings = null,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null, string? assembly = null)
     {
-        // EVENTAPI_BENCH_API: another build of the API to measure (the path of its EventApi.Api.dll), as an earlier commit's.
-        var assembly = Environment.GetEnvironmentVariable("EVENTAPI_BENCH_API") is { Length: > 0 } other ? other : ApiRunner.AssemblyPath("Release");
+        // Another build of the API (an earlier commit's EventApi.Api.dll, say) when given; this one's Release build otherwise.
+        assembly ??= ApiRunner.AssemblyPath("Release");
         if (!File.Exists(assembly))
         {
             throw new FileNotFoundException("The API's Release build is missing: dotnet build src/Api -c Release.", assembly);

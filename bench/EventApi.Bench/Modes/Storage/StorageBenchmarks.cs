@@ -16,12 +16,16 @@ namespace EventApi.Bench.Modes.Storage;
 /// callback, <c>--moves</c> moves in two requests, then abandoned; every POST with an <c>Idempotency-Key</c>), waits
 /// for the daemon and the webhooks, and measures every table (<c>VACUUM FULL</c> first, so dead rows do not count),
 /// per game. Then starts the API again as it runs once time has passed: side effects past a 1 ms retention, finished
-/// sessions archived at once. It measures again: what stays for good, and what sits in the archive partitions. Another
-/// build of the API can be measured the same way (<c>EVENTAPI_BENCH_API</c>: the path of its <c>EventApi.Api.dll</c>).
+/// sessions archived at once, Wolverine's inbox emptied of handled wake-ups. It measures again: what stays for good.
+/// With <c>--before</c>, an earlier build (its <c>EventApi.Api.dll</c>) goes through the same, on a database of its own,
+/// first.
 /// </summary>
 public static class StorageBenchmarks
 {
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
+
+    /// <summary>Every table's size (indexes and TOAST included) before the first game, after the games, and later.</summary>
+    private sealed record Sizes(Dictionary<string, long> Empty, Dictionary<string, long> Played, Dictionary<string, long> Later);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -29,10 +33,29 @@ public static class StorageBenchmarks
         var options = StorageArguments.Parse(args);
         if (options is null) return 2;
 
+        Sizes? before = null;
+        if (options.Before is not null)
+        {
+            Console.WriteLine($"The earlier build: {options.Before}");
+            await using var earlier = await BenchDatabase.CreateAsync(options.Connection, "storage_before");
+            before = await MeasureAsync(earlier, options, options.Before);
+        }
+
         await using var database = await BenchDatabase.CreateAsync(options.Connection, "storage");
+        var now = await MeasureAsync(database, options, assembly: null);
+
+        var markdown = Render(options, database, before, now);
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        if (options.Markdown is not null) WriteSection(options.Markdown, "storage", markdown);
+        return 0;
+    }
+
+    private static async Task<Sizes> MeasureAsync(BenchDatabase database, StorageArguments options, string? assembly)
+    {
         await using var sink = await WebhookSink.StartAsync();
         Dictionary<string, long> empty, played;
-        await using (var api = await ApiHost.StartAsync(database.ConnectionString))
+        await using (var api = await ApiHost.StartAsync(database.ConnectionString, assembly: assembly))
         {
             using var client = api.CreateClient();
             empty = await TablesAsync(database);
@@ -43,7 +66,6 @@ public static class StorageBenchmarks
             played = await TablesAsync(database);
         }
 
-        Dictionary<string, long> later;
         var swept = new Dictionary<string, string>
         {
             ["EventApi:SideEffects:Retention"] = "00:00:00.001",
@@ -52,17 +74,11 @@ public static class StorageBenchmarks
             ["EventApi:Archiving:Interval"] = "00:00:01",
             ["EventApi:Archiving:BatchSize"] = "10000",
         };
-        await using (var api = await ApiHost.StartAsync(database.ConnectionString, swept))
+        await using (var api = await ApiHost.StartAsync(database.ConnectionString, swept, assembly: assembly))
         {
-            await WaitAsync(async () => await SettledAsync(database), "the sweeps (side effects past retention, sessions archived, the inbox)", 600);
-            later = await TablesAsync(database);
+            await WaitAsync(async () => await SettledAsync(database, sweeps: assembly is null), "the sweeps (side effects past retention, sessions archived, the inbox)", 600);
+            return new Sizes(empty, played, await TablesAsync(database));
         }
-
-        var markdown = Render(options, database, empty, played, later);
-        Console.WriteLine();
-        Console.WriteLine(markdown);
-        if (options.Markdown is not null) WriteSection(options.Markdown, "storage", markdown);
-        return 0;
     }
 
     private static async Task PlayAsync(HttpClient client, Uri callback, StorageArguments options)
@@ -137,14 +153,15 @@ public static class StorageBenchmarks
             "select coalesce(min(last_seq_id), 0) >= (select coalesce(max(seq_id), 0) from mt_events) from mt_event_progression " +
             "where name like '%:%'");
 
-    /// <summary>No side effect finished and still kept, no finished session left in the live partitions, and Wolverine's
-    /// inbox emptied of the handled wake-ups (a build without retention or archiving is settled on those at once).</summary>
-    private static async Task<bool> SettledAsync(BenchDatabase database) =>
+    /// <summary>Wolverine's inbox emptied of the handled wake-ups, and, for this build (<paramref name="sweeps"/>), no
+    /// side effect finished and still kept and no finished session left in the live partitions. An earlier build may
+    /// have neither the retention nor the archive, and would never get there.</summary>
+    private static async Task<bool> SettledAsync(BenchDatabase database, bool sweeps) =>
         await ScalarAsync<bool>(database,
-            "select (select count(*) from mt_doc_sideeffect where data ->> 'status' in ('delivered', 'discarded')) = 0 " +
-            "and (not exists (select 1 from pg_class where relname = 'mt_streams_default') " +
-            "     or (select count(*) from mt_streams where is_archived = false) = 0) " +
-            "and (select count(*) from wolverine_incoming_envelopes) = 0");
+            "select (select count(*) from wolverine_incoming_envelopes) = 0" + (sweeps
+                ? " and (select count(*) from mt_doc_sideeffect where data ->> 'status' in ('delivered', 'discarded')) = 0" +
+                  " and (select count(*) from mt_streams where is_archived = false) = 0"
+                : ""));
 
     private static async Task<T> ScalarAsync<T>(BenchDatabase database, string sql)
     {
@@ -165,34 +182,45 @@ public static class StorageBenchmarks
         return sizes;
     }
 
-    private static string Render(StorageArguments options, BenchDatabase database, Dictionary<string, long> empty,
-        Dictionary<string, long> played, Dictionary<string, long> later)
+    private static string Render(StorageArguments options, BenchDatabase database, Sizes? before, Sizes now)
     {
         var md = BeginSection("Storage", database, "scripts/bench.sh storage");
         Paragraph(md,
             $"{options.Games:N0} games over HTTP, {options.Workers} at a time: each a session started with a webhook callback, " +
             $"{options.Moves} moves in two requests, then abandoned (a game that ended sooner is over); every POST carries an " +
             "`Idempotency-Key`. Sizes are `pg_total_relation_size` (indexes and TOAST included) after `VACUUM FULL`, less the " +
-            "table's size before the first game (an empty table's pages), per game. " +
-            "*After the games*: once the webhooks are delivered and the projections have caught up. *Later*: the API started " +
-            "again with a side-effects retention of 1 ms and archiving at once, after its sweeps and once Wolverine's inbox has " +
-            "let go of the handled wake-ups: what a store keeps for good once the retention windows have passed (idempotency records expire after 48 h, which this run does not wait for)." +
-            (options.Label is null ? "" : $" API build: {options.Label}."));
+            "table's size before the first game (an empty table's pages), per game. *After the games*: once the webhooks are " +
+            "delivered and the projections have caught up. *Later*: the API started again with a side-effects retention of " +
+            "1 ms and archiving at once, after its sweeps and once Wolverine's inbox has let go of the handled wake-ups: what a " +
+            "store keeps for good once the retention windows have passed (idempotency records expire after 48 h, which this " +
+            "run does not wait for)." +
+            (before is null ? "" : $" *Before*: the build `{options.Before}`, the same way, on a database of its own."));
         md.AppendLine();
-        md.AppendLine("| Table | After the games, B/game | Later, B/game |");
-        md.AppendLine("|---|---:|---:|");
-        foreach (var table in played.Keys.Union(later.Keys).OrderByDescending(t => Math.Max(played.GetValueOrDefault(t), later.GetValueOrDefault(t))))
-        {
-            double Per(Dictionary<string, long> sizes) => (sizes.GetValueOrDefault(table) - empty.GetValueOrDefault(table)) / (double)options.Games;
-            if (Math.Abs(Per(played)) < 8 && Math.Abs(Per(later)) < 8) continue;
-            md.AppendLine(CultureInfo.InvariantCulture, $"| `{table}` | {Per(played):N0} | {Per(later):N0} |");
-        }
+        var columns = before is null
+            ? new (string Name, Sizes Sizes, Func<Sizes, Dictionary<string, long>> Pick)[]
+            {
+                ("After the games", now, s => s.Played), ("Later", now, s => s.Later),
+            }
+            :
+            [
+                ("Before: after the games", before, s => s.Played), ("Before: later", before, s => s.Later),
+                ("Now: after the games", now, s => s.Played), ("Now: later", now, s => s.Later),
+            ];
+        double Per(Sizes sizes, Dictionary<string, long> measured, string table) =>
+            (measured.GetValueOrDefault(table) - sizes.Empty.GetValueOrDefault(table)) / (double)options.Games;
 
-        var total = ((played.Values.Sum() - empty.Values.Sum()) / (double)options.Games, (later.Values.Sum() - empty.Values.Sum()) / (double)options.Games);
-        md.AppendLine(CultureInfo.InvariantCulture,
-            $"| **all tables** | **{total.Item1 / 1024:N1} KiB** | **{total.Item2 / 1024:N1} KiB** |");
+        md.AppendLine("| Table | " + string.Join(" | ", columns.Select(c => $"{c.Name}, B/game")) + " |");
+        md.AppendLine("|---|" + string.Concat(columns.Select(_ => "---:|")));
+        var tables = columns.SelectMany(c => c.Pick(c.Sizes).Keys).Distinct()
+            .Select(t => (Table: t, Largest: columns.Max(c => Math.Abs(Per(c.Sizes, c.Pick(c.Sizes), t)))))
+            .Where(t => t.Largest >= 8)
+            .OrderByDescending(t => t.Largest);
+        foreach (var (table, _) in tables)
+            md.AppendLine($"| `{table}` | " + string.Join(" | ", columns.Select(c => F(Per(c.Sizes, c.Pick(c.Sizes), table), "N0"))) + " |");
+        md.AppendLine("| **all tables, KiB/game** | " + string.Join(" | ", columns.Select(c =>
+            $"**{F((c.Pick(c.Sizes).Values.Sum() - c.Sizes.Empty.Values.Sum()) / (double)options.Games / 1024, "N1")}**")) + " |");
         md.AppendLine();
-        md.AppendLine("Tables that changed by less than 8 B a game in both columns are left out of the rows, not out of the total.");
+        md.AppendLine("Tables that changed by less than 8 B a game in every column are left out of the rows, not out of the total.");
         return md.ToString();
     }
 }
