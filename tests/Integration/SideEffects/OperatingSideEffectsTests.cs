@@ -18,6 +18,10 @@ public sealed class OperatingSideEffectsTests(SideEffectsApiFactory api) : SideE
         var gone = await Client.AbandonedSessionAsync("rita", Receiver.UrlFor("gone", new Behaviour.Always(410)), seed: 2);
         await Api.WaitForSideEffectsAsync(flaky.Id, 1, SideEffectStatus.Delivered);
         await Api.WaitForSideEffectsAsync(gone.Id, 1, SideEffectStatus.DeadLettered);
+        // The dispatcher counts an outcome once its transaction has committed: a moment after the records show it.
+        await WebhookReceiver.WaitUntilAsync(
+            () => measurements.Sum("eventapi.side_effects.delivered") >= 1 && measurements.Sum("eventapi.side_effects.dead_lettered") >= 1,
+            "the delivery and the dead letter to be counted", DaemonTesting.Patience);
 
         measurements.Sum("eventapi.side_effects.delivered", SideEffectKind.Webhook).ShouldBe(1);
         measurements.Sum("eventapi.side_effects.retried", SideEffectKind.Webhook).ShouldBe(1);
