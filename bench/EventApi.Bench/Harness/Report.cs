@@ -69,11 +69,16 @@ public static class Report
                $"{RuntimeInformation.FrameworkDescription}";
     }
 
-    public static string Commit()
+    /// <summary>The commit checked out in <paramref name="directory"/> (the working directory by default).</summary>
+    public static string Commit(string? directory = null)
     {
         try
         {
-            using var git = Process.Start(new ProcessStartInfo("git", "rev-parse --short HEAD") { RedirectStandardOutput = true })!;
+            using var git = Process.Start(new ProcessStartInfo("git", "rev-parse --short HEAD")
+            {
+                RedirectStandardOutput = true,
+                WorkingDirectory = directory ?? "",
+            })!;
             var commit = git.StandardOutput.ReadToEnd().Trim();
             git.WaitForExit();
             return commit.Length > 0 ? commit : "unknown";

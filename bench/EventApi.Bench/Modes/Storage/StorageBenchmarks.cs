@@ -15,7 +15,7 @@ namespace EventApi.Bench.Modes.Storage;
 /// What a game leaves in PostgreSQL. Plays <c>--games</c> short games over HTTP (a session started with a webhook
 /// callback, <c>--moves</c> moves in two requests, then abandoned; every POST with an <c>Idempotency-Key</c>), waits
 /// for the daemon and the webhooks, and measures every table (<c>VACUUM FULL</c> first, so dead rows do not count),
-/// per game. Then starts the API again as it runs once time has passed: side effects past a 1 ms retention, finished
+/// with the API stopped, per game. Then starts the API again as it runs once time has passed: side effects past a 1 ms retention, finished
 /// sessions archived at once, Wolverine's inbox emptied of handled wake-ups. It measures again: what stays for good.
 /// With <c>--before</c>, an earlier build (its <c>EventApi.Api.dll</c>) goes through the same, on a database of its own,
 /// first.
@@ -54,17 +54,23 @@ public static class StorageBenchmarks
     private static async Task<Sizes> MeasureAsync(BenchDatabase database, StorageArguments options, string? assembly)
     {
         await using var sink = await WebhookSink.StartAsync();
-        Dictionary<string, long> empty, played;
+        // Each measure is taken with the API stopped: a transaction it keeps open (an earlier build held the daemon's lock
+        // in one) would keep VACUUM FULL from removing the dead rows, which a running store reuses.
+        await using (await ApiHost.StartAsync(database.ConnectionString, assembly: assembly))
+        {
+        }
+
+        var empty = await TablesAsync(database);
         await using (var api = await ApiHost.StartAsync(database.ConnectionString, assembly: assembly))
         {
             using var client = api.CreateClient();
-            empty = await TablesAsync(database);
             Console.WriteLine($"API on {api.Address} (pid {api.ProcessId}): {options.Games} games of {options.Moves} moves.");
             await PlayAsync(client, sink.Url, options);
             await WaitAsync(() => Task.FromResult(sink.Count >= options.Games), "every game's webhook");
             await WaitAsync(async () => await ProjectionsCaughtUpAsync(database), "the async projections");
-            played = await TablesAsync(database);
         }
+
+        var played = await TablesAsync(database);
 
         var swept = new Dictionary<string, string>
         {
@@ -74,11 +80,12 @@ public static class StorageBenchmarks
             ["EventApi:Archiving:Interval"] = "00:00:01",
             ["EventApi:Archiving:BatchSize"] = "10000",
         };
-        await using (var api = await ApiHost.StartAsync(database.ConnectionString, swept, assembly: assembly))
+        await using (await ApiHost.StartAsync(database.ConnectionString, swept, assembly: assembly))
         {
             await WaitAsync(async () => await SettledAsync(database, sweeps: assembly is null), "the sweeps (side effects past retention, sessions archived, the inbox)", 600);
-            return new Sizes(empty, played, await TablesAsync(database));
         }
+
+        return new Sizes(empty, played, await TablesAsync(database));
     }
 
     private static async Task PlayAsync(HttpClient client, Uri callback, StorageArguments options)
@@ -188,13 +195,14 @@ public static class StorageBenchmarks
         Paragraph(md,
             $"{options.Games:N0} games over HTTP, {options.Workers} at a time: each a session started with a webhook callback, " +
             $"{options.Moves} moves in two requests, then abandoned (a game that ended sooner is over); every POST carries an " +
-            "`Idempotency-Key`. Sizes are `pg_total_relation_size` (indexes and TOAST included) after `VACUUM FULL`, less the " +
+            "`Idempotency-Key`. Sizes are `pg_total_relation_size` (indexes and TOAST included) after `VACUUM FULL` with the API " +
+            "stopped (so that no open transaction keeps a dead row), less the " +
             "table's size before the first game (an empty table's pages), per game. *After the games*: once the webhooks are " +
             "delivered and the projections have caught up. *Later*: the API started again with a side-effects retention of " +
             "1 ms and archiving at once, after its sweeps and once Wolverine's inbox has let go of the handled wake-ups: what a " +
             "store keeps for good once the retention windows have passed (idempotency records expire after 48 h, which this " +
             "run does not wait for)." +
-            (before is null ? "" : $" *Before*: the build `{options.Before}`, the same way, on a database of its own."));
+            (before is null ? "" : $" *Before*: the build of commit `{Commit(Path.GetDirectoryName(options.Before))}`, the same way, on a database of its own."));
         md.AppendLine();
         var columns = before is null
             ? new (string Name, Sizes Sizes, Func<Sizes, Dictionary<string, long>> Pick)[]
