@@ -35,6 +35,7 @@ export EVENTAPI_BENCH_PG
 
 dotnet build src/Api -c Release -nologo -v quiet
 dotnet build bench/EventApi.Bench -c Release -nologo -v quiet
+dotnet build bench/EventApi.Floor -c Release -nologo -v quiet
 
 for mode in "${modes[@]}"; do
   echo "== $mode"

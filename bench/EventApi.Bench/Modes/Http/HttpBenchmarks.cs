@@ -7,14 +7,16 @@ namespace EventApi.Bench.Modes.Http;
 
 /// <summary>
 /// HTTP moves: single-move <c>POST /sessions/{id}/moves</c> against the API's Release build in a process of its own,
-/// closed-loop at each concurrency level, against two baselines in the same run: a raw Npgsql single-row INSERT of
-/// a stored move's JSON (autocommit, one transaction a row; the database's commit limit) and <c>GET /health/live</c>
-/// on the same API process (the HTTP ceiling). The three cases take turns at each level. Creates its own database
+/// closed-loop at each concurrency level, against three baselines in the same run: the same move hand-written over
+/// Npgsql (<c>bench/EventApi.Floor</c>, a process of its own on the same tables: the floor of this schema), a raw Npgsql
+/// single-row INSERT of a stored move's JSON (autocommit, one transaction a row; the database's commit limit) and
+/// <c>GET /health/live</c> on the same API process (the HTTP ceiling). The four cases take turns at each level. Creates its own database
 /// on the server of the connection string (EVENTAPI_BENCH_PG or --connection) and drops it at the end.
 /// </summary>
 public static class HttpBenchmarks
 {
     internal const string Moves = "moves";
+    internal const string Floor = "floor";
     internal const string RawInsert = "raw INSERT";
     internal const string TrivialGet = "trivial GET";
 
@@ -31,6 +33,11 @@ public static class HttpBenchmarks
         Console.WriteLine($"API started at {api.Address} ({total.Elapsed.TotalSeconds:F1} s).");
         using var client = api.CreateClient();
         var cpu = await CpuMeter.CreateAsync(database, api.ProcessId);
+        await using var floor = await ApiHost.StartAsync(database.ConnectionString, assembly: FloorAssembly());
+        using var floorClient = floor.CreateClient();
+        // The floor's own CPU and the API's, whose daemon projects the floor's events as it does the product's.
+        var floorCpu = await CpuMeter.CreateAsync(database, [floor.ProcessId, api.ProcessId]);
+        Console.WriteLine($"The floor at {floor.Address}.");
 
         var sessions = new SessionPool(client);
         await sessions.TopUpAsync(options.Sessions);
@@ -43,13 +50,14 @@ public static class HttpBenchmarks
         Console.WriteLine($"INSERT payload: the median stored TilesMoved, {payload.Bytes} bytes as jsonb text: {payload.Json}");
         await database.CreateRawEventsTableAsync();
 
-        var cases = new (string Name, Func<Task<IWorker>> Open)[]
+        var cases = new (string Name, Func<Task<IWorker>> Open, CpuMeter Cpu)[]
         {
-            (Moves, () => Task.FromResult<IWorker>(new MoveWorker(client, sessions))),
-            (RawInsert, async () => await InsertWorker.OpenAsync(database.Raw, payload.Json)),
-            (TrivialGet, () => Task.FromResult<IWorker>(new GetWorker(client))),
+            (Moves, () => Task.FromResult<IWorker>(new MoveWorker(client, sessions)), cpu),
+            (Floor, () => Task.FromResult<IWorker>(new MoveWorker(floorClient, sessions)), floorCpu),
+            (RawInsert, async () => await InsertWorker.OpenAsync(database.Raw, payload.Json), cpu),
+            (TrivialGet, () => Task.FromResult<IWorker>(new GetWorker(client)), cpu),
         };
-        var (results, longestCatchUp) = await MeasureCasesAsync(cases, options, sessions, database, cpu);
+        var (results, longestCatchUp) = await MeasureCasesAsync(cases, options, sessions, database);
 
         await sessions.VerifyAsync();
         Console.WriteLine(
@@ -67,17 +75,16 @@ public static class HttpBenchmarks
 
     /// <summary>The cases in turns at each concurrency level; the longest the daemon took to catch up after moves.</summary>
     private static async Task<(List<Result> Results, TimeSpan LongestCatchUp)> MeasureCasesAsync(
-        (string Name, Func<Task<IWorker>> Open)[] cases, HttpArguments options, SessionPool sessions, BenchDatabase database,
-        CpuMeter cpu)
+        (string Name, Func<Task<IWorker>> Open, CpuMeter Cpu)[] cases, HttpArguments options, SessionPool sessions, BenchDatabase database)
     {
         var results = new List<Result>();
         var longestCatchUp = TimeSpan.Zero;
         foreach (var concurrency in options.Concurrency)
         {
-            foreach (var (name, open) in cases)
+            foreach (var (name, open, cpu) in cases)
             {
                 // Games that ended are replaced here, outside the timed window.
-                if (name == Moves) await sessions.TopUpAsync(options.Sessions);
+                if (name is Moves or Floor) await sessions.TopUpAsync(options.Sessions);
                 var measured = await ClosedLoop.MeasureAsync(open, concurrency, options.WarmUp, options.Duration, cpu);
                 var result = new Result(name, concurrency, measured);
                 results.Add(result);
@@ -86,7 +93,7 @@ public static class HttpBenchmarks
                     $"p95 {result.P95,7:F2} ms  p99 {result.P99,7:F2} ms  ({result.Requests:N0} requests)");
 
                 // The async daemon's work on the moves' events is not left to slow the next case down.
-                if (name == Moves)
+                if (name is Moves or Floor)
                 {
                     var catchUp = await WaitForDaemonAsync(database);
                     if (catchUp > longestCatchUp) longestCatchUp = catchUp;
@@ -97,13 +104,20 @@ public static class HttpBenchmarks
         return (results, longestCatchUp);
     }
 
+    /// <summary>The floor's Release build (<c>scripts/bench.sh</c> builds it).</summary>
+    private static string FloorAssembly()
+    {
+        var path = Path.Combine(EventApi.Testing.ApiRunner.RepositoryRoot, "bench", "EventApi.Floor", "bin", "Release", "net10.0", "EventApi.Floor.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("The floor's Release build is missing: dotnet build bench/EventApi.Floor -c Release.", path);
+    }
+
     /// <summary>Waits until every async projection and subscription has processed every event the moves appended.</summary>
     private static async Task<TimeSpan> WaitForDaemonAsync(BenchDatabase database)
     {
         var waited = Stopwatch.StartNew();
         await using var command = database.Raw.CreateCommand("""
             SELECT (SELECT coalesce(max(seq_id), 0) FROM mt_events) - coalesce(min(last_seq_id), 0)
-            FROM mt_event_progression WHERE name NOT LIKE 'HighWater%'
+            FROM mt_event_progression WHERE name LIKE '%:%'
             """);
         while ((long)(await command.ExecuteScalarAsync())! > 0)
         {

@@ -9,18 +9,22 @@ namespace EventApi.Bench.Modes.Http;
 internal static class HttpReport
 {
     private const int TargetConcurrency = 32;
-    private const double TargetRatio = 0.5;
+    /// <summary>The product's move against the same move hand-written (the floor).</summary>
+    private const double FloorTarget = 0.8;
+    /// <summary>The product's move against a raw single-row INSERT.</summary>
+    private const double InsertTarget = 0.25;
 
     public static string ConsoleTable(HttpRun run)
     {
         var table = new StringBuilder();
         table.AppendLine(
             $"{"concurrency",11}  {"case",-12} {"req/s",8} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8}  " +
-            $"{"CPU ms/req: API",15} {"PG",6} {"bench",6} {"cores",6}  {"moves/INSERT",12} {"moves/GET",9}");
+            $"{"CPU ms/req: API",15} {"PG",6} {"bench",6} {"cores",6}  {"moves/floor",11} {"moves/INSERT",12} {"moves/GET",9}");
         foreach (var r in run.Results)
         {
             var ratios = r.Case == Moves
-                ? $"{F(run.Ratio(r.Concurrency, Moves, RawInsert), "F2"),12} {F(run.Ratio(r.Concurrency, Moves, TrivialGet), "F2"),9}"
+                ? $"{F(run.Ratio(r.Concurrency, Moves, Floor), "F2"),11} {F(run.Ratio(r.Concurrency, Moves, RawInsert), "F2"),12} " +
+                  $"{F(run.Ratio(r.Concurrency, Moves, TrivialGet), "F2"),9}"
                 : "";
             table.AppendLine(
                 $"{r.Concurrency,11}  {r.Case,-12} {F(r.RequestsPerSecond, "N0"),8} {F(r.P50, "F2"),8} {F(r.P95, "F2"),8} " +
@@ -44,7 +48,7 @@ internal static class HttpReport
             "Closed loop: at each concurrency N, N workers send requests back to back, each the next as soon as the last is " +
             $"answered: {F(run.Options.WarmUp.TotalSeconds, "0.#")} s of warm-up (not recorded), then {F(run.Options.Duration.TotalSeconds, "0.#")} s. " +
             "Every request sent in that window is recorded, its latency timed with `Stopwatch` from sending to the whole " +
-            "answer read; requests/s is their number over the time from the window's start to its last answer. The three " +
+            "answer read; requests/s is their number over the time from the window's start to its last answer. The four " +
             "cases take turns at each level, so drift affects all alike. Every request must answer 2xx: any other status " +
             "fails the run, so there are no errors to report.");
         md.AppendLine();
@@ -77,6 +81,15 @@ internal static class HttpReport
             "At the end, every session's board, move count and status on the server are checked against the client's engine " +
             $"({run.Sessions:N0} sessions, {run.GamesOver:N0} of them played to game over; all match).");
         Paragraph(md,
+            "- **floor:** the same move, to the same sessions of the pool, sent to `bench/EventApi.Floor`: a process of its own " +
+            "that does the move as this schema allows at the least cost, over Npgsql by hand. One `SELECT` reads the inline " +
+            "view, the stream's version and the access record; the product's decider decides; one statement checks and bumps " +
+            "the stream's version, inserts the events, rewrites the view and sends the live notification, all or nothing. " +
+            "The same rows, the same JSON and the same answer as the product (the final check covers its moves too), with the " +
+            "same async daemon running in the API process; no idempotency, `If-Match`, failed-token counter or problem " +
+            "details. A measuring stick, not a product path. Its CPU is the floor's process and the API's (whose daemon " +
+            "projects its events).");
+        Paragraph(md,
             "- **raw INSERT:** each worker has a connection of its own from an `NpgsqlDataSource` and a stream of its own, and " +
             "sends one single-row `INSERT` (stream id, version, type and the JSON as `jsonb`, into a table with a unique " +
             "(stream, version)) in autocommit: one statement, one transaction and one round trip a row. The JSON is a " +
@@ -103,13 +116,15 @@ internal static class HttpReport
 
     private static void RatiosTable(StringBuilder md, HttpRun run)
     {
-        md.AppendLine("| concurrency | moves / raw INSERT | moves / trivial GET | target | met |");
-        md.AppendLine("|---:|---:|---:|---|---|");
+        md.AppendLine("| concurrency | moves / floor | moves / raw INSERT | moves / trivial GET | targets | met |");
+        md.AppendLine("|---:|---:|---:|---:|---|---|");
         foreach (var concurrency in run.Options.Concurrency)
         {
-            var ratio = run.Ratio(concurrency, Moves, RawInsert);
-            var target = concurrency == TargetConcurrency ? $"≥ {F(TargetRatio, "0.0")} | {Yes(ratio >= TargetRatio)}" : " | ";
-            md.AppendLine($"| {concurrency} | {F(ratio, "F2")} | {F(run.Ratio(concurrency, Moves, TrivialGet), "F2")} | {target} |");
+            var (floor, insert) = (run.Ratio(concurrency, Moves, Floor), run.Ratio(concurrency, Moves, RawInsert));
+            var target = concurrency == TargetConcurrency
+                ? $"floor ≥ {F(FloorTarget, "0.0#")}, INSERT ≥ {F(InsertTarget, "0.0#")} | {Yes(floor >= FloorTarget)}, {Yes(insert >= InsertTarget)}"
+                : " | ";
+            md.AppendLine($"| {concurrency} | {F(floor, "F2")} | {F(insert, "F2")} | {F(run.Ratio(concurrency, Moves, TrivialGet), "F2")} | {target} |");
         }
 
         if (!run.Options.Concurrency.Contains(TargetConcurrency))
