@@ -50,6 +50,10 @@ public static class MartenSetup
                 options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
                 options.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(250);
                 options.ApplyProjectionErrorPolicy(sp.GetRequiredService<IOptions<ProjectionsOptions>>().Value.OnApplyError);
+                // A session keeps the one connection it opened until it is disposed: a command reads (one batch) and
+                // appends (one transaction) on it. Marten's default takes a pooled connection per operation, so every
+                // command took two, and PostgreSQL ran Npgsql's seven-statement reset of a returned connection twice.
+                options.UseStickyConnectionLifetimes = true;
 
                 options.ConfigureSessions();
                 options.ConfigureLive();
