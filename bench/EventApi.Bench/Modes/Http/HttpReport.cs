@@ -47,6 +47,8 @@ internal static class HttpReport
         Paragraph(md,
             "Closed loop: at each concurrency N, N workers send requests back to back, each the next as soon as the last is " +
             $"answered: {F(run.Options.WarmUp.TotalSeconds, "0.#")} s of warm-up (not recorded), then {F(run.Options.Duration.TotalSeconds, "0.#")} s. " +
+            $"Before the first level, {F(JitWarmUp.TotalSeconds, "0")} s of moves at the highest concurrency go to the API and as many to the " +
+            "floor, unrecorded, so that .NET's tiered JIT has compiled the hot paths of both. " +
             "Every request sent in that window is recorded, its latency timed with `Stopwatch` from sending to the whole " +
             "answer read; requests/s is their number over the time from the window's start to its last answer. The four " +
             "cases take turns at each level, so drift affects all alike. Every request must answer 2xx: any other status " +
