@@ -8,7 +8,8 @@
 #   scripts/local-postgres.sh status
 #
 # EVENTAPI_PG_DIR names another folder for another cluster (the fault-injection tests stop and start one of their own).
-# A cluster keeps its port across restarts while the port is free.
+# A cluster keeps its port across restarts while the port is free. Durability is off (fsync, synchronous_commit,
+# full_page_writes) unless EVENTAPI_PG_DURABLE=1 at start, as a production server runs: for benchmarks of commits.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -75,10 +76,12 @@ start() {
   local port
   port="$(free_port "$(cat "$port_file" 2>/dev/null || echo 0)")"
   echo "$port" > "$port_file"
-  # Fast and throwaway: durability off (this cluster only ever holds development and test data). lz4 for the values
-  # PostgreSQL compresses, as docs/operations.md recommends for any server.
+  # Fast and throwaway: durability off (this cluster only ever holds development and test data), unless asked for. lz4
+  # for the values PostgreSQL compresses, as docs/operations.md recommends for any server.
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${EVENTAPI_PG_DURABLE:-0}" = 1 ] && durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
   as_owner "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c default_toast_compression=lz4" >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 $durability -c default_toast_compression=lz4" >/dev/null
   connection_string
 }
 

@@ -18,7 +18,7 @@ internal sealed record HttpArguments(
         int[] concurrency = [1, 8, 32, 64];
         var duration = 7.0;
         var warmUp = 1.0;
-        var sessions = 256;
+        var sessions = 1024;
         string? markdown = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -37,7 +37,7 @@ internal sealed record HttpArguments(
                 default:
                     Console.Error.WriteLine(
                         "usage: http [--connection <npgsql connection string>] [--concurrency 1,8,32,64] " +
-                        "[--duration <seconds a case a level> 7] [--warmup <seconds> 1] [--sessions 256] " +
+                        "[--duration <seconds a case a level> 7] [--warmup <seconds> 1] [--sessions 1024] " +
                         "[--markdown docs/benchmarks.md]");
                     return null;
             }

@@ -18,7 +18,7 @@ public static class HttpBenchmarks
     internal const string Moves = "moves";
 
     /// <summary>Moves sent to the API and to the floor before anything is measured.</summary>
-    internal static readonly TimeSpan JitWarmUp = TimeSpan.FromSeconds(10);
+    internal static readonly TimeSpan JitWarmUp = TimeSpan.FromSeconds(30);
 
     internal const string Floor = "floor";
     internal const string RawInsert = "raw INSERT";
