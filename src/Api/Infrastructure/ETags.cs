@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Primitives;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
@@ -12,10 +13,13 @@ public static class ETags
     /// Reads If-Match. No header: <paramref name="matches"/> is true. <c>*</c> matches any existing session.
     /// Returns false when the header cannot be parsed.
     /// </summary>
-    public static bool TryMatchIfMatch(HttpRequest request, long currentVersion, out bool matches)
+    public static bool TryMatchIfMatch(HttpRequest request, long currentVersion, out bool matches) =>
+        TryMatchIfMatch(request.Headers.IfMatch, currentVersion, out matches);
+
+    /// <summary><see cref="TryMatchIfMatch(HttpRequest, long, out bool)"/> on an If-Match header's values.</summary>
+    public static bool TryMatchIfMatch(StringValues values, long currentVersion, out bool matches)
     {
         matches = true;
-        var values = request.Headers.IfMatch;
         if (values.Count == 0) return true;
         if (!EntityTagHeaderValue.TryParseStrictList(values, out var tags) || tags.Count == 0) return false;
 

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using EventApi.Api.Infrastructure;
 using EventApi.Api.Features.Sessions.Archiving;
+using EventApi.Api.Features.Sessions.Committing;
 using EventApi.Api.Infrastructure.Daemon;
 using EventApi.Domain.Sessions;
 using EventApi.Projections.Sessions;
@@ -60,9 +61,17 @@ public static class SessionsFeature
         return options;
     }
 
-    public static IServiceCollection AddSessions(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddScoped<SessionCommandPipeline>()
+    public static IServiceCollection AddSessions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SessionWriterOptions>()
+            .Bind(configuration.GetSection(SessionWriterOptions.Section))
+            .Validate(o => o.Writers is >= 1 and <= 64, $"{SessionWriterOptions.Section}:Writers must be from 1 to 64.")
+            .Validate(o => o.MaxGroup is >= 1 and <= 1000, $"{SessionWriterOptions.Section}:MaxGroup must be from 1 to 1000.")
+            .ValidateOnStart();
+        services.AddSingleton<SessionWriter>();
+        return services.AddScoped<SessionCommandPipeline>()
             .AddArchiving(configuration);
+    }
 
     public static IEndpointRouteBuilder MapSessions(this IEndpointRouteBuilder routes)
     {
