@@ -56,8 +56,8 @@ internal static class StoreReport
         md.AppendLine("`GET /sessions/{id}/replay?version=N` on the API (its Release build, a process of its own, on this run's");
         md.AppendLine("database), N the stream's last version, against the baseline in this process: a raw Npgsql `SELECT type, data`");
         md.AppendLine("of the stream's events up to N, System.Text.Json deserialization and `SessionDecider.Fold`. The middle column is");
-        md.AppendLine("`AggregateStreamAsync<SessionView>(id, version: N)` in this process, on the same events: the endpoint's time less");
-        md.AppendLine("HTTP and its own stream-state read. The three run in turns after a warm-up, and their answers are checked equal");
+        md.AppendLine("`AggregateStreamAsync<SessionView>(id, version: N)` in this process, on the same events (Marten's read and fold; the");
+        md.AppendLine("endpoint reads the view and the events in one batch and folds them with the decider). The three run in turns after a warm-up, and their answers are checked equal");
         md.AppendLine("to each other and to the game as played. The streams are real games played through the API (an open session");
         md.AppendLine("with the seed, then the moves, 1,000 a request), the moves chosen by a four-move search over the engine (the");
         md.AppendLine("spawns follow from the seed, so it sees them) with the usual 2048 line heuristics (empty cells, equal");

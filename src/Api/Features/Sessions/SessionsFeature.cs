@@ -69,6 +69,7 @@ public static class SessionsFeature
             .Validate(o => o.MaxGroup is >= 1 and <= 1000, $"{SessionWriterOptions.Section}:MaxGroup must be from 1 to 1000.")
             .ValidateOnStart();
         services.AddSingleton<SessionWriter>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(SessionWriter.MeterName));
         return services.AddScoped<SessionCommandPipeline>()
             .AddArchiving(configuration);
     }
