@@ -9,6 +9,7 @@ using JasperFx.Events;
 using Marten;
 using JasperFx;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace EventApi.Api.Features.Sessions.Committing;
 
@@ -79,6 +80,8 @@ public sealed class SessionWriter : IAsyncDisposable
             }
 
             foreach (var command in later) _waiting.Writer.TryWrite(command);
+            // In the order of their ids, so that two groups lock the rows of the streams they share in the same order.
+            group.Sort(static (a, b) => a.Id.CompareTo(b.Id));
             if (group.Count > 0) await CommitAsync(group);
             group.Clear();
             later.Clear();
@@ -131,7 +134,7 @@ public sealed class SessionWriter : IAsyncDisposable
         {
             await session.SaveChangesAsync(CancellationToken.None);
         }
-        catch (Exception e) when (e is ConcurrencyException or DocumentAlreadyExistsException)
+        catch (Exception e) when (e is ConcurrencyException or DocumentAlreadyExistsException || IsDeadlock(e))
         {
             return [.. appending.Select(a => a.Command)];
         }
@@ -188,6 +191,10 @@ public sealed class SessionWriter : IAsyncDisposable
         command.Key?.Record(session, StatusCodes.Status200OK, response, null, etag, now);
         return (new(TypedResults.Ok(response), etag), true);
     }
+
+    /// <summary>PostgreSQL ended the group's transaction to break a deadlock with another transaction on the same rows.</summary>
+    private static bool IsDeadlock(Exception e) =>
+        (e as PostgresException ?? e.InnerException as PostgresException)?.SqlState == PostgresErrorCodes.DeadlockDetected;
 
     public async ValueTask DisposeAsync()
     {
