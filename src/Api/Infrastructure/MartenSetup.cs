@@ -3,6 +3,7 @@ using EventApi.Api.Features.Achievements;
 using EventApi.Api.Features.Claims;
 using EventApi.Api.Features.Leaderboards;
 using EventApi.Api.Features.Sessions;
+using EventApi.Api.Features.Sessions.Archiving;
 using EventApi.Api.Features.SideEffects;
 using EventApi.Api.Features.Statistics;
 using EventApi.Api.Infrastructure.Daemon;
@@ -39,6 +40,12 @@ public static class MartenSetup
 
                 var options = new StoreOptions();
                 options.UseEventStoreSettings(connectionString);
+                // With archiving on, mt_streams and mt_events are partitioned by is_archived: archiving a finished session
+                // (SessionArchiver) moves its rows to the archive partitions, so the live partitions, which every append,
+                // read and daemon poll touches, keep the live sessions only. Off by default: the partitions cost every
+                // append (docs/benchmarks.md). An existing store is converted at its first start with it on
+                // (PartitioningUpgrade), and cannot go back.
+                options.Events.UseArchivedStreamPartitioning = ArchivingOptions.IsEnabled(configuration);
                 options.Events.TimeProvider = sp.GetRequiredService<TimeProvider>();
                 // Marten's own category, without the stack traces of the failures its callers expect (a lost race,
                 // PostgreSQL out of reach).
@@ -99,10 +106,6 @@ public static class MartenSetup
         // The node running a shard records its status and failure in the progression table on every change,
         // so any node can report it (GET /admin/projections, /health/ready).
         options.Events.EnableExtendedProgressionTracking = true;
-        // mt_streams and mt_events are partitioned by is_archived: archiving a finished session (SessionArchiver) moves its
-        // rows to the archive partitions, so the live partitions, which every append, read and daemon poll touches, keep
-        // the live sessions only. An existing store is converted at its first start (PartitioningUpgrade).
-        options.Events.UseArchivedStreamPartitioning = true;
         return options;
     }
 

@@ -3,18 +3,34 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using EventApi.Api.Features.Sessions.Archiving;
 using EventApi.Integration.Infrastructure;
-using EventApi.Integration.Live;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace EventApi.Integration.Sessions;
 
+/// <summary>The API on real Kestrel (spectators are real HTTP streams) with archiving on: its store's event tables are
+/// partitioned by <c>is_archived</c>.</summary>
+public sealed class ArchivingApiFactory : KestrelApiFactory
+{
+    protected override IDictionary<string, string?> Settings(IDictionary<string, string?> defaults)
+    {
+        defaults["EventApi:Archiving:Enabled"] = "true";
+        return defaults;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ArchivingCollection : ICollectionFixture<ArchivingApiFactory>
+{
+    public const string Name = "api archiving";
+}
+
 /// <summary>
 /// Finished sessions move to the event store's archive partitions after a while (<see cref="SessionArchiver"/>), and
-/// every read answers for them as before. On the live collection's host: spectators there are real HTTP streams.
+/// every read answers for them as before.
 /// </summary>
-[Collection(LiveCollection.Name)]
-public sealed class ArchivingTests(LiveApiFactory api) : ApiTest(api)
+[Collection(ArchivingCollection.Name)]
+public sealed class ArchivingTests(ArchivingApiFactory api) : ApiTest(api)
 {
     private SessionArchiver Archiver => Api.Services.GetRequiredService<SessionArchiver>();
 

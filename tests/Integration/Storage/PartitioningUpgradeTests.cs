@@ -21,6 +21,12 @@ public sealed class UnpartitionedStoreFactory : ApiFactory
     public const uint Seed = 2027;
     public static readonly Guid OldSession = Guid.CreateVersion7();
     public string OldToken { get; private set; } = "";
+
+    protected override IDictionary<string, string?> Settings(IDictionary<string, string?> defaults)
+    {
+        defaults["EventApi:Archiving:Enabled"] = "true";
+        return defaults;
+    }
     public long OldLastSequence { get; private set; }
 
     /// <summary>A database as the earlier version left it: its schema without partitions and a game under way, with its
@@ -100,6 +106,17 @@ public sealed class PartitioningUpgradeTests(UnpartitionedStoreFactory api) : IC
         (await _client.GetEventsAsync(UnpartitionedStoreFactory.OldSession)).Length.ShouldBe((int)ended.Version);
         using var replay = await _client.GetAsync($"/sessions/{UnpartitionedStoreFactory.OldSession}/replay?version={old.Version}");
         (await replay.Content.ReadFromJsonAsync<SessionResponse>(SessionsClient.Json))!.Board.ShouldBe(old.Board);
+    }
+
+    [Fact]
+    public async Task a_store_partitioned_for_archiving_refuses_to_start_with_archiving_off()
+    {
+        using var unpartitioned = DocumentStore.For(options => options.UseEventStoreSettings(api.ConnectionString));
+        var upgrade = new PartitioningUpgrade(unpartitioned, Microsoft.Extensions.Logging.Abstractions.NullLogger<PartitioningUpgrade>.Instance);
+
+        var refused = await Should.ThrowAsync<InvalidOperationException>(() => upgrade.StartAsync(CancellationToken.None));
+
+        refused.Message.ShouldContain("EventApi:Archiving:Enabled=true");
     }
 
     /// <summary>One more move of the old game, one that moves something.</summary>

@@ -56,12 +56,14 @@ public static class StorageBenchmarks
         await using var sink = await WebhookSink.StartAsync();
         // Each measure is taken with the API stopped: a transaction it keeps open (an earlier build held the daemon's lock
         // in one) would keep VACUUM FULL from removing the dead rows, which a running store reuses.
-        await using (await ApiHost.StartAsync(database.ConnectionString, assembly: assembly))
+        // Archiving on (off by default), for what a store that archives keeps; an earlier build ignores the setting.
+        var archiving = new Dictionary<string, string> { ["EventApi:Archiving:Enabled"] = "true" };
+        await using (await ApiHost.StartAsync(database.ConnectionString, archiving, assembly: assembly))
         {
         }
 
         var empty = await TablesAsync(database);
-        await using (var api = await ApiHost.StartAsync(database.ConnectionString, assembly: assembly))
+        await using (var api = await ApiHost.StartAsync(database.ConnectionString, archiving, assembly: assembly))
         {
             using var client = api.CreateClient();
             Console.WriteLine($"API on {api.Address} (pid {api.ProcessId}): {options.Games} games of {options.Moves} moves.");
@@ -72,7 +74,7 @@ public static class StorageBenchmarks
 
         var played = await TablesAsync(database);
 
-        var swept = new Dictionary<string, string>
+        var swept = new Dictionary<string, string>(archiving)
         {
             ["EventApi:SideEffects:Retention"] = "00:00:00.001",
             ["EventApi:SideEffects:SweepInterval"] = "00:00:01",
@@ -197,7 +199,7 @@ public static class StorageBenchmarks
             $"{options.Moves} moves in two requests, then abandoned (a game that ended sooner is over); every POST carries an " +
             "`Idempotency-Key`. Sizes are `pg_total_relation_size` (indexes and TOAST included) after `VACUUM FULL` with the API " +
             "stopped (so that no open transaction keeps a dead row), less the " +
-            "table's size before the first game (an empty table's pages), per game. *After the games*: once the webhooks are " +
+            "table's size before the first game (an empty table's pages), per game. The API runs with archiving on (`EventApi:Archiving:Enabled`). *After the games*: once the webhooks are " +
             "delivered and the projections have caught up. *Later*: the API started again with a side-effects retention of " +
             "1 ms and archiving at once, after its sweeps and once Wolverine's inbox has let go of the handled wake-ups: what a " +
             "store keeps for good once the retention windows have passed (idempotency records expire after 48 h, which this " +

@@ -4,8 +4,8 @@ namespace EventApi.Api.Features.Sessions.Archiving;
 
 public static class ArchivingFeature
 {
-    /// <summary>The archiving of finished sessions (<see cref="SessionArchiver"/>), unless
-    /// <c>EventApi:Archiving:Enabled</c> is false; its settings are checked at start either way.</summary>
+    /// <summary>The archiving of finished sessions (<see cref="SessionArchiver"/>), when <c>EventApi:Archiving:Enabled</c>
+    /// is true; its settings are checked at start either way.</summary>
     public static IServiceCollection AddArchiving(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ArchivingOptions>()
@@ -16,8 +16,7 @@ public static class ArchivingFeature
                 $"{ArchivingOptions.Section}:BatchSize must be from 1 to {ArchivingOptions.MaxBatchSize}.")
             .ValidateOnStart();
         services.AddSingleton<SessionArchiver>();
-        if (configuration.GetSection(ArchivingOptions.Section).Get<ArchivingOptions>() is not { Enabled: false })
-            services.AddHostedService(sp => sp.GetRequiredService<SessionArchiver>());
+        if (ArchivingOptions.IsEnabled(configuration)) services.AddHostedService(sp => sp.GetRequiredService<SessionArchiver>());
         return services;
     }
 }
