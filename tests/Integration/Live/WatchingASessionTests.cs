@@ -154,18 +154,30 @@ public sealed class WatchingASessionTests(LiveApiFactory api) : ApiTest(api)
         // Far more reads than the slow spectator's backlog and its few KiB of socket buffers hold: one move a request.
         const int Requests = 150;
         moves.Length.ShouldBeGreaterThan(Requests);
-        var final = 0L;
+        var final = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         var watching = Task.Run(async () => (await fast.NextAsync()).ShouldNotBeNull());
         await watching;
         var reading = Task.Run(async () =>
         {
+            // The last frame may come before the last move's answer: it waits for a frame or for the last version,
+            // whichever comes first, and stops once it has that version.
             var ids = new List<long>();
-            while (Volatile.Read(ref final) == 0 || ids[^1] < Volatile.Read(ref final)) ids.Add((await fast.NextAsync())!.Id);
+            Task<ReceivedFrame?>? next = null;
+            while (!(final.Task.IsCompleted && ids.Count > 0 && ids[^1] >= final.Task.Result))
+            {
+                next ??= fast.NextAsync();
+                if (final.Task.IsCompleted) await next;
+                else await Task.WhenAny(next, final.Task);
+                if (!next.IsCompleted) continue;
+                ids.Add((await next)!.Id);
+                next = null;
+            }
+
             return ids;
         });
         SessionResponse view = started;
         foreach (var move in moves.Take(Requests)) view = await Client.MoveOkAsync(started.Id, started.Token, move);
-        Volatile.Write(ref final, view.Version);
+        final.SetResult(view.Version);
 
         (await reading).ShouldBe(LiveStream.Versions(2, view.Version), "the spectator that reads sees every frame");
 
