@@ -34,7 +34,7 @@ public static class ReplaySessionEndpoint
         }
 
         // One round trip: the inline view, for the current version, and the events up to the moment, archived or not
-        // (SessionStreams), folded here through the decider's own Evolve as the view itself is.
+        // (SessionStreams), folded here with the decider (SessionDecider.Fold), as the view itself is.
         var batch = session.CreateBatchQuery();
         var viewing = batch.Load<SessionView>(id);
         var events = batch.Query<IEvent>().Where(SessionStreams.EventsAfter(id, 0));
@@ -59,8 +59,7 @@ public static class ReplaySessionEndpoint
                 new Dictionary<string, object?> { ["currentVersion"] = current.Version });
         }
 
-        var state = history.Aggregate(SessionState.Initial, (folded, e) => SessionDecider.Evolve(folded, e.Data));
-        return TypedResults.Ok(SessionResponse.From(history[^1].Version, state));
+        return TypedResults.Ok(SessionResponse.From(history[^1].Version, SessionDecider.Fold(history.Select(e => e.Data))));
     }
 
     public static ValidationProblem ExactlyOneMoment() =>
