@@ -99,6 +99,16 @@ public sealed class BenchDatabase : IAsyncDisposable
             UNIQUE (stream_id, version))
         """);
 
+    /// <summary>How many events the slowest async shard (a projection or a subscription, <c>name:All</c>; the progression
+    /// table's other rows are the daemon's own marks) is behind the last event; 0 when every shard has them all.</summary>
+    public async Task<long> EventsBehindAsync()
+    {
+        await using var command = Raw.CreateCommand(
+            "SELECT (SELECT coalesce(max(seq_id), 0) FROM mt_events) - coalesce(min(last_seq_id), 0) " +
+            "FROM mt_event_progression WHERE name LIKE '%:%'");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     public static async Task ExecuteAsync(NpgsqlDataSource source, string sql)
     {
         await using var command = source.CreateCommand(sql);

@@ -125,11 +125,7 @@ public static class HttpBenchmarks
     private static async Task<TimeSpan> WaitForDaemonAsync(BenchDatabase database)
     {
         var waited = Stopwatch.StartNew();
-        await using var command = database.Raw.CreateCommand("""
-            SELECT (SELECT coalesce(max(seq_id), 0) FROM mt_events) - coalesce(min(last_seq_id), 0)
-            FROM mt_event_progression WHERE name LIKE '%:%'
-            """);
-        while ((long)(await command.ExecuteScalarAsync())! > 0)
+        while (await database.EventsBehindAsync() > 0)
         {
             if (waited.Elapsed > TimeSpan.FromMinutes(1))
                 throw new TimeoutException("The async daemon did not catch up with the moves within a minute.");

@@ -69,7 +69,7 @@ public static class StorageBenchmarks
             Console.WriteLine($"API on {api.Address} (pid {api.ProcessId}): {options.Games} games of {options.Moves} moves.");
             await PlayAsync(client, sink.Url, options);
             await WaitAsync(() => Task.FromResult(sink.Count >= options.Games), "every game's webhook");
-            await WaitAsync(async () => await ProjectionsCaughtUpAsync(database), "the async projections");
+            await WaitAsync(async () => await database.EventsBehindAsync() <= 0, "the async projections");
         }
 
         var played = await TablesAsync(database);
@@ -155,12 +155,6 @@ public static class StorageBenchmarks
             await Task.Delay(250);
         }
     }
-
-    /// <summary>Every shard (<c>name:All</c>; the other rows are the daemon's own marks) at the last event.</summary>
-    private static async Task<bool> ProjectionsCaughtUpAsync(BenchDatabase database) =>
-        await ScalarAsync<bool>(database,
-            "select coalesce(min(last_seq_id), 0) >= (select coalesce(max(seq_id), 0) from mt_events) from mt_event_progression " +
-            "where name like '%:%'");
 
     /// <summary>Wolverine's inbox emptied of the handled wake-ups, and, for this build (<paramref name="sweeps"/>), no
     /// side effect finished and still kept and no finished session left in the live partitions. An earlier build may
