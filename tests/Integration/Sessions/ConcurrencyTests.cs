@@ -12,7 +12,7 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
     {
         var (started, valid) = await Client.StartedSessionAsync();
 
-        var results = await Race(8, () => Client.MoveAsync(started.Id, started.Token, [valid], ifMatch: "\"1\""));
+        var results = await Together.RaceAsync(8, () => Client.MoveAsync(started.Id, started.Token, [valid], ifMatch: "\"1\""));
 
         results.Count(r => r.Status == HttpStatusCode.OK).ShouldBe(1, Describe(results));
         results.Where(r => r.Status != HttpStatusCode.OK).ShouldAllBe(r =>
@@ -28,7 +28,7 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
         string[] moves = ["left", "up", "right", "down"];
         var next = 0;
 
-        var results = await Race(12, () => Client.MoveAsync(started.Id, started.Token, [moves[Interlocked.Increment(ref next) % 4]]));
+        var results = await Together.RaceAsync(12, () => Client.MoveAsync(started.Id, started.Token, [moves[Interlocked.Increment(ref next) % 4]]));
 
         // Each is applied on the version it read (200), loses the race for it (409), or, applied after another,
         // moves nothing (422). Never a 5xx, and the stream holds exactly the applied moves.
@@ -51,7 +51,7 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
         {
             var started = await Client.StartAsync(seed: 12345);
             var next = 0;
-            var results = await Race(8, () => Client.MoveAsync(started.Id, started.Token, [moves[Interlocked.Increment(ref next) % 4]]));
+            var results = await Together.RaceAsync(8, () => Client.MoveAsync(started.Id, started.Token, [moves[Interlocked.Increment(ref next) % 4]]));
             conflicts = results.Count(r => r.Status == HttpStatusCode.Conflict);
         }
 
@@ -63,20 +63,7 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
         logged.ShouldNotContain(l => l.Level >= LogLevel.Warning, string.Join("\n", logged));
     }
 
-    private static async Task<(HttpStatusCode Status, string Body)[]> Race(int racers, Func<Task<HttpResponseMessage>> send)
-    {
-        using var gate = new SemaphoreSlim(0);
-        var requests = Enumerable.Range(0, racers).Select(async _ =>
-        {
-            await gate.WaitAsync();
-            using var response = await send();
-            return (response.StatusCode, await response.Content.ReadAsStringAsync());
-        }).ToArray();
-        gate.Release(racers);
-        return await Task.WhenAll(requests);
-    }
-
-    private static string Describe((HttpStatusCode Status, string Body)[] results) =>
+    private static string Describe(Answer[] results) =>
         string.Join("\n", results.Select(r => $"{(int)r.Status} {r.Body}"));
 
     /// <summary>Versions 1..n with no gap, a start then moves, folding to exactly the view the API serves.</summary>

@@ -40,8 +40,8 @@ public sealed class GroupCommitTests(OneWriterApiFactory api) : ApiTest(api)
         var sessions = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => SessionAsync((uint)(100 + i))));
         using var groups = new GroupSizes(Api);
 
-        var answers = await Together(sessions.Select(s => (Func<Task<HttpResponseMessage>>)(() =>
-            Client.MoveAsync(s.Started.Id, s.Started.Token, [s.Move]))).ToArray());
+        var answers = await Together.SendAsync([.. sessions.Select(s => (Func<Task<HttpResponseMessage>>)(() =>
+            Client.MoveAsync(s.Started.Id, s.Started.Token, [s.Move])))]);
 
         for (var i = 0; i < sessions.Length; i++)
         {
@@ -102,20 +102,6 @@ public sealed class GroupCommitTests(OneWriterApiFactory api) : ApiTest(api)
         var started = await Client.StartAsync(seed: seed);
         var board = Engine.Start(seed, out _, out _).Board;
         return (started, Moves.NameOf(Enumerable.Range(0, 4).Select(d => (Direction)d).First(d => Moves.MovesSomething(board, d))));
-    }
-
-    /// <summary>Sends every request at once; their statuses, bodies and ETags in the same order.</summary>
-    private static async Task<(HttpStatusCode Status, string Body, string? ETag)[]> Together(Func<Task<HttpResponseMessage>>[] sends)
-    {
-        using var gate = new SemaphoreSlim(0);
-        var requests = sends.Select(async send =>
-        {
-            await gate.WaitAsync();
-            using var response = await send();
-            return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.ETag?.Tag);
-        }).ToArray();
-        gate.Release(sends.Length);
-        return await Task.WhenAll(requests);
     }
 
     /// <summary>A transaction of the test's own that holds the session's stream row, until disposed.</summary>
