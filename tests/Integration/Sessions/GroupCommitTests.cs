@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using EventApi.Api.Features.Sessions;
@@ -38,7 +37,7 @@ public sealed class GroupCommitTests(OneWriterApiFactory api) : ApiTest(api)
     public async Task moves_on_different_sessions_sent_together_are_committed_in_groups_each_with_its_own_answer()
     {
         var sessions = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => SessionAsync((uint)(100 + i))));
-        using var groups = new GroupSizes(Api);
+        using var measured = new Measurements(Api, SessionWriter.MeterName);
 
         var answers = await Together.SendAsync([.. sessions.Select(s => (Func<Task<HttpResponseMessage>>)(() =>
             Client.MoveAsync(s.Started.Id, s.Started.Token, [s.Move])))]);
@@ -50,8 +49,8 @@ public sealed class GroupCommitTests(OneWriterApiFactory api) : ApiTest(api)
             (await Client.GetSessionAsync(sessions[i].Started.Id)).Version.ShouldBe(2);
         }
 
-        groups.Sizes.Sum().ShouldBe(sessions.Length);
-        groups.Sizes.Max().ShouldBeGreaterThan(1, $"groups: {string.Join(", ", groups.Sizes)}");
+        GroupSizes(measured).Sum().ShouldBe(sessions.Length);
+        GroupSizes(measured).Max().ShouldBeGreaterThan(1, $"groups: {string.Join(", ", GroupSizes(measured))}");
     }
 
     [Fact]
@@ -60,7 +59,7 @@ public sealed class GroupCommitTests(OneWriterApiFactory api) : ApiTest(api)
         var blocker = await SessionAsync(7);
         var raced = await SessionAsync(8);
         var others = await Task.WhenAll(SessionAsync(9), SessionAsync(10));
-        using var groups = new GroupSizes(Api);
+        using var measured = new Measurements(Api, SessionWriter.MeterName);
 
         // The writer's first group (the blocker's move) waits on a lock the test holds, while the next commands queue up.
         await using var holdBlocker = await LockStreamAsync(blocker.Started.Id);
@@ -87,7 +86,7 @@ public sealed class GroupCommitTests(OneWriterApiFactory api) : ApiTest(api)
             answer.StatusCode.ShouldBe(HttpStatusCode.OK, await answer.Content.ReadAsStringAsync());
         }
 
-        groups.Sizes.ShouldContain(3, $"groups: {string.Join(", ", groups.Sizes)}");
+        GroupSizes(measured).ShouldContain(3, $"groups: {string.Join(", ", GroupSizes(measured))}");
         foreach (var other in others) (await Client.GetSessionAsync(other.Started.Id)).Version.ShouldBe(2);
         // Alone, the raced move was decided on the session as the other command left it, and appended after it.
         await using var query = Api.Store.QuerySession();
@@ -130,35 +129,7 @@ public sealed class GroupCommitTests(OneWriterApiFactory api) : ApiTest(api)
 
     private static Task WaitUntilAsync(Func<Task<bool>> fact, string what) => WebhookReceiver.WaitUntilAsync(fact, what, DaemonTesting.Patience);
 
-    /// <summary>The sizes of the groups the API's session writer committed while this lives.</summary>
-    private sealed class GroupSizes : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly List<int> _sizes = [];
-
-        public GroupSizes(ApiFactory api)
-        {
-            var meters = api.Services.GetRequiredService<IMeterFactory>();
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == SessionWriter.MeterName && ReferenceEquals(instrument.Meter.Scope, meters))
-                    listener.EnableMeasurementEvents(instrument);
-            };
-            _listener.SetMeasurementEventCallback<int>((_, value, _, _) =>
-            {
-                lock (_sizes) _sizes.Add(value);
-            });
-            _listener.Start();
-        }
-
-        public IReadOnlyList<int> Sizes
-        {
-            get
-            {
-                lock (_sizes) return [.. _sizes];
-            }
-        }
-
-        public void Dispose() => _listener.Dispose();
-    }
+    /// <summary>The sizes of the groups the session writer committed while <paramref name="measured"/> listened.</summary>
+    private static IReadOnlyList<int> GroupSizes(Measurements measured) =>
+        [.. measured.Values("eventapi.sessions.commit_group").Select(v => (int)v)];
 }

@@ -13,7 +13,7 @@ public sealed class OperatingSideEffectsTests(SideEffectsApiFactory api) : SideE
     [Fact]
     public async Task deliveries_retries_dead_letters_and_the_lag_are_measured_and_summarised()
     {
-        using var measurements = new SideEffectsMeasurements(Api);
+        using var measurements = new Measurements(Api, SideEffectsMetrics.MeterName);
         var flaky = await Client.AbandonedSessionAsync("rita", Receiver.UrlFor("flaky", new Behaviour.FailFirst(1)));
         var gone = await Client.AbandonedSessionAsync("rita", Receiver.UrlFor("gone", new Behaviour.Always(410)), seed: 2);
         await Api.WaitForSideEffectsAsync(flaky.Id, 1, SideEffectStatus.Delivered);

@@ -51,7 +51,7 @@ public sealed class RetentionTests(SideEffectsApiFactory api) : SideEffectsTest(
             await write.SaveChangesAsync();
         }
 
-        using var measurements = new SideEffectsMeasurements(Api);
+        using var measurements = new Measurements(Api, SideEffectsMetrics.MeterName);
         // A sweep deletes at most its batches' worth; the next one the rest, then nothing.
         var perSweep = SideEffectsRetention.BatchesPerSweep * SideEffectsApiFactory.RetentionBatchSize;
         perSweep.ShouldBeLessThan(doomed.Length);
