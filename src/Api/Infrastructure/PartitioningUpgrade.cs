@@ -1,5 +1,5 @@
 using Marten;
-using Npgsql;
+using EventApi.Api.Operations;
 
 namespace EventApi.Api.Infrastructure;
 
@@ -17,29 +17,15 @@ public sealed class PartitioningUpgrade(IDocumentStore store, ILogger<Partitioni
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var schema = store.Options.Events.DatabaseSchemaName;
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(cancellationToken);
-        await using var find = new NpgsqlCommand(
-            "select c.relkind::text, exists (select 1 from pg_class q where q.relnamespace = n.oid and q.relname = 'mt_events_sequence' and q.relkind = 'S') " +
-            "from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = @schema and c.relname = 'mt_events'", connection);
-        find.Parameters.AddWithValue("schema", schema);
-        string? kind = null;
-        var sequence = false;
-        await using (var reader = await find.ExecuteReaderAsync(cancellationToken))
-        {
-            if (await reader.ReadAsync(cancellationToken)) (kind, sequence) = (reader.GetString(0), reader.GetBoolean(1));
-        }
-
+        var (kind, sequence) = await EventStoreTables.EventsTableAsync(store, cancellationToken);
         var partitioned = store.Options.Events.UseArchivedStreamPartitioning;
-        if (kind == "p" && !partitioned)
+        if (kind == 'p' && !partitioned)
             throw new InvalidOperationException(
                 $"The event tables of this store are partitioned for archiving: set {ArchivingSetting}=true. Turning archiving " +
                 "off again is not supported (docs/operations.md, \"Archiving finished sessions\").");
-        if (kind != "r" || !partitioned || !sequence) return;
+        if (kind != 'r' || !partitioned || !sequence) return;
 
-        await using var detach = new NpgsqlCommand($"alter sequence {schema}.mt_events_sequence owned by none", connection);
-        await detach.ExecuteNonQueryAsync(cancellationToken);
+        await EventStoreTables.DetachEventSequenceAsync(store, cancellationToken);
         logger.LogWarning(
             "Archiving is on and the event store's tables are not partitioned by is_archived yet: Marten converts them at this " +
             "start, copying every event and stream (the tables are locked meanwhile); the event sequence was detached from " +

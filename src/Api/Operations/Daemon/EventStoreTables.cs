@@ -5,10 +5,11 @@ using Npgsql;
 namespace EventApi.Api.Operations;
 
 /// <summary>
-/// The questions about Marten's own event tables that Marten has no API for, asked in SQL, in this one place. The
-/// columns were read from Marten 9.58.0's schema: <c>mt_events</c> (<c>seq_id</c>, <c>timestamp</c>, <c>type</c>,
-/// <c>is_archived</c>) and <c>mt_streams</c>. A Marten upgrade that changes them breaks the tests of the admin
-/// endpoints and of readiness, which use these.
+/// The questions about Marten's own event tables that Marten has no API for, asked in SQL, in this one place (but for
+/// the archiver's pick of finished sessions, which joins <c>mt_streams</c> to the session view: <c>SessionArchiver</c>).
+/// The columns were read from Marten 9.58.0's schema: <c>mt_events</c> (<c>seq_id</c>, <c>timestamp</c>, <c>type</c>,
+/// <c>is_archived</c>), <c>mt_streams</c> and <c>mt_events_sequence</c>. A Marten upgrade that changes them breaks the
+/// tests of the admin endpoints, of readiness and of archiving, which use these.
 /// </summary>
 public static class EventStoreTables
 {
@@ -17,6 +18,30 @@ public static class EventStoreTables
     {
         var schema = options.Events.DatabaseSchemaName;
         return [$"{schema}.mt_events", $"{schema}.mt_streams"];
+    }
+
+    /// <summary>What <c>mt_events</c> is now: <c>'r'</c> a plain table, <c>'p'</c> a partitioned one, null none yet; and
+    /// whether the event sequence exists.</summary>
+    public static async Task<(char? Kind, bool Sequence)> EventsTableAsync(IDocumentStore store, CancellationToken ct)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "select c.relkind, exists (select 1 from pg_class q where q.relnamespace = n.oid and q.relname = 'mt_events_sequence' and q.relkind = 'S') " +
+            "from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = @schema and c.relname = 'mt_events'", connection);
+        command.Parameters.AddWithValue("schema", store.Options.Events.DatabaseSchemaName);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetChar(0), reader.GetBoolean(1)) : (null, false);
+    }
+
+    /// <summary>Makes <c>mt_events_sequence</c> belong to no column, so that dropping <c>mt_events</c> leaves it.</summary>
+    public static async Task DetachEventSequenceAsync(IDocumentStore store, CancellationToken ct)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"alter sequence {store.Options.Events.DatabaseSchemaName}.mt_events_sequence owned by none", connection);
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Events up to <paramref name="upTo"/>, archived or not (the projections read both), of the stored type names
