@@ -29,7 +29,7 @@ public static class SessionStore
         options.DatabaseSchemaName = schema;
         options.AutoCreateSchemaObjects = autoCreate;
         options.AddSessionEvents();
-        if (sessionView) options.Projections.Add<SessionViewProjection>(ProjectionLifecycle.Inline);
+        if (sessionView) options.AddSessionView();
         return new DocumentStore(options);
     }
 

@@ -43,7 +43,10 @@ public static class SessionDecider
         _ => state,
     };
 
-    public static SessionState Fold(IEnumerable<object> events) => events.Aggregate(SessionState.Initial, Evolve);
+    public static SessionState Fold(IEnumerable<object> events) => Fold(SessionState.Initial, events);
+
+    /// <summary>The fold of <paramref name="events"/> from <paramref name="state"/>: a checkpoint's state and the events after it.</summary>
+    public static SessionState Fold(SessionState state, IEnumerable<object> events) => events.Aggregate(state, Evolve);
 
     /// <summary>The lowercase hex SHA-256 of the UTF-8 text <c>"{id}:{seed}"</c> (the id in its 36-character form).</summary>
     public static string SeedCommitment(Guid sessionId, uint seed) => Commitment($"{sessionId:D}:{seed}");

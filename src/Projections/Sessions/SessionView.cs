@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using EventApi.Domain.Sessions;
 
 namespace EventApi.Projections.Sessions;
@@ -16,4 +17,9 @@ public sealed class SessionView
 
     /// <summary>The decider's state, the fold of the stream.</summary>
     public SessionState State { get; set; } = SessionState.Initial;
+
+    /// <summary>The checkpoints the projection's fold passed since this view was loaded, which it stores beside it
+    /// (<see cref="SessionViewProjection.RaiseSideEffects"/>); never stored with the view.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<SessionCheckpoint>? Passed { get; set; }
 }

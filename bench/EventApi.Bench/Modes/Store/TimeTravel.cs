@@ -34,7 +34,7 @@ internal static class TimeTravel
         var storeOptions = new StoreOptions().UseEventStoreSettings(database.ConnectionString);
         storeOptions.AutoCreateSchemaObjects = AutoCreate.None;
         storeOptions.AddSessionEvents();
-        storeOptions.Projections.Add<SessionViewProjection>(ProjectionLifecycle.Inline);
+        storeOptions.AddSessionView();
         using var store = new DocumentStore(storeOptions);
 
         var typeByName = SessionStore.TypesByName(store);

@@ -17,6 +17,11 @@ public static class SessionStreams
     public static Expression<Func<IEvent, bool>> EventsAfter(Guid id, long afterVersion) =>
         e => e.MaybeArchived() && e.StreamId == id && e.Version > afterVersion;
 
+    /// <summary>The events of session <paramref name="id"/> after version <paramref name="afterVersion"/> stamped at or
+    /// before <paramref name="until"/> (UTC), archived or not.</summary>
+    public static Expression<Func<IEvent, bool>> EventsAfter(Guid id, long afterVersion, DateTimeOffset until) =>
+        e => e.MaybeArchived() && e.StreamId == id && e.Version > afterVersion && e.Timestamp <= until;
+
     /// <summary>The events of session <paramref name="id"/> up to version <paramref name="version"/>, in order.</summary>
     public static Task<IReadOnlyList<IEvent>> ReadUpToAsync(this IQuerySession session, Guid id, long version, CancellationToken ct) =>
         session.Events.QueryAllRawEvents()

@@ -29,7 +29,7 @@ public static class SessionsFeature
     public static StoreOptions ConfigureSessions(this StoreOptions options)
     {
         options.AddSessionEvents();
-        options.Projections.Add<SessionViewProjection>(ProjectionLifecycle.Inline);
+        options.AddSessionView();
         // GET /sessions: the sessions of a status, most recently changed first. One computed index on the view's JSON
         // answers both the filter and the order (scanned backwards, so no column is descending); the list's LINQ query
         // (ListSessionsEndpoint.Query) writes the same expressions. It adds no column, so creating it at start-up
