@@ -85,11 +85,7 @@ public static class GetSessionEventsEndpoint
         // stream), and the page, one event more than it holds to know whether another page follows.
         var batch = session.CreateBatchQuery();
         var viewing = batch.Load<SessionView>(id);
-        var paging = batch.Query<IEvent>()
-            .Where(SessionStreams.EventsAfter(id, from))
-            .OrderBy(e => e.Version)
-            .Take(take + 1)
-            .ToList();
+        var paging = batch.Events(id, from, from + take + 1);
         await batch.Execute(ct);
 
         var view = await viewing;

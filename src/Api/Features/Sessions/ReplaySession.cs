@@ -1,9 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using System.Linq.Expressions;
 using EventApi.Api.Infrastructure;
 using EventApi.Domain.Sessions;
 using EventApi.Projections.Sessions;
 using JasperFx.Events;
 using Marten;
+using Marten.Linq;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EventApi.Api.Features.Sessions;
@@ -34,51 +36,47 @@ public static class ReplaySessionEndpoint
         }
 
         var replay = version is { } v ? await ToVersionAsync(session, id, v, ct) : await ToMomentAsync(session, id, at!.Value, ct);
-        if (replay.Current is null) return Problems.SessionNotFound(id);
-        if (version is { } asked && (asked < 1 || asked > replay.Current.Version))
-        {
-            return VersionOutOfRange(id, replay.Current.Version, asked);
-        }
-
-        if (replay.State is null)
-        {
-            return Problems.Create(StatusCodes.Status422UnprocessableEntity, ProblemTypes.VersionOutOfRange,
-                "Before the session started", $"Session {id} had not started at {at:O}.",
-                new Dictionary<string, object?> { ["currentVersion"] = replay.Current.Version });
-        }
-
-        return TypedResults.Ok(SessionResponse.From(replay.Version, replay.State));
+        if (replay.State is { } state) return TypedResults.Ok(SessionResponse.From(replay.Version, state));
+        if (replay.CurrentVersion is not { } current) return Problems.SessionNotFound(id);
+        if (version is { } asked) return VersionOutOfRange(id, current, asked);
+        return Problems.Create(StatusCodes.Status422UnprocessableEntity, ProblemTypes.VersionOutOfRange,
+            "Before the session started", $"Session {id} had not started at {at:O}.",
+            new Dictionary<string, object?> { ["currentVersion"] = current });
     }
 
-    /// <summary>The session now (null: no such session) and as it was (null: not started then), at which version.</summary>
-    private readonly record struct Replay(SessionView? Current, SessionState? State, long Version);
+    /// <summary>The session as it was (<see cref="State"/>, at <see cref="Version"/>), or why not: no such session
+    /// (<see cref="CurrentVersion"/> null), or a version or moment outside its stream (<see cref="CurrentVersion"/>, its
+    /// version now).</summary>
+    private readonly record struct Replay(SessionState? State, long Version, long? CurrentVersion);
 
     /// <summary>
-    /// One round trip: the inline view (for the current version), the checkpoint at or before the version and the events
-    /// after it, archived or not (<see cref="SessionStreams"/>), folded here with the decider as the view itself is. Fewer
-    /// than <see cref="SessionCheckpoint.Every"/> events, however long the stream; a second read, of the events before
-    /// them, only when that checkpoint was not kept (a stream written before checkpoints were).
+    /// One round trip: the checkpoint at or before the version and the events after it up to the version, archived or
+    /// not (<see cref="SessionStreams"/>), folded here with the decider as the view itself is: fewer than
+    /// <see cref="SessionCheckpoint.Every"/> events, however long the stream. When they are all there, the session has
+    /// that version, and the answer needs nothing more. Otherwise a second round trip loads the inline view, which says
+    /// whether the session or the version exists, and, when the checkpoint was not kept (a stream written before
+    /// checkpoints were), the events before it.
     /// </summary>
     private static async Task<Replay> ToVersionAsync(IQuerySession session, Guid id, long version, CancellationToken ct)
     {
         var from = SessionCheckpoint.Before(version);
         var batch = session.CreateBatchQuery();
-        var viewing = batch.Load<SessionView>(id);
         var checkpointing = from > 0 ? batch.Load<SessionCheckpoint>(SessionCheckpoint.IdOf(id, from)) : null;
-        var reading = batch.Query<IEvent>().Where(SessionStreams.EventsAfter(id, from)).Where(e => e.Version <= version)
-            .OrderBy(e => e.Version).ToList();
+        var reading = batch.Events(id, from, version);
         await batch.Execute(ct);
 
-        var current = await viewing;
-        if (current is null || version > current.Version) return new Replay(current, null, 0);
-
-        var start = checkpointing is null ? SessionState.Initial : (await checkpointing)?.State;
-        if (start is null)
+        var checkpoint = checkpointing is null ? null : await checkpointing;
+        var after = await reading;
+        if (version >= 1 && (from == 0 || checkpoint is not null) && after.Count == version - from)
         {
-            start = SessionDecider.Fold((await session.ReadUpToAsync(id, from, ct)).Select(e => e.Data));
+            return new Replay(SessionDecider.Fold(checkpoint?.State ?? SessionState.Initial, after.Select(e => e.Data)), version, null);
         }
 
-        return new Replay(current, SessionDecider.Fold(start, (await reading).Select(e => e.Data)), version);
+        var current = await session.LoadAsync<SessionView>(id, ct);
+        if (current is null) return new Replay(null, 0, null);
+        if (version < 1 || version > current.Version) return new Replay(null, 0, current.Version);
+        var before = await session.EventsAsync(id, 0, from, null, ct);
+        return new Replay(SessionDecider.Fold(before.Concat(after).Select(e => e.Data)), version, null);
     }
 
     /// <summary>
@@ -91,14 +89,12 @@ public static class ReplaySessionEndpoint
         var moment = at.ToUniversalTime();
         var batch = session.CreateBatchQuery();
         var viewing = batch.Load<SessionView>(id);
-        var checkpointing = batch.Query<SessionCheckpoint>().Where(c => c.SessionId == id && c.At <= moment)
-            .OrderByDescending(c => c.Version).FirstOrDefault();
-        var reading = batch.Query<IEvent>().Where(SessionStreams.EventsAfter(id, 0, moment))
-            .Where(e => e.Version <= SessionCheckpoint.Every).OrderBy(e => e.Version).ToList();
+        var checkpointing = batch.Query(new LastCheckpointAt { SessionId = id, At = moment });
+        var reading = batch.Events(id, 0, SessionCheckpoint.Every, moment);
         await batch.Execute(ct);
 
         var current = await viewing;
-        if (current is null) return new Replay(null, null, 0);
+        if (current is null) return new Replay(null, 0, null);
 
         var (start, from, events) = await checkpointing is { } checkpoint
             ? (checkpoint.State, checkpoint.Version, (IReadOnlyList<IEvent>)[])
@@ -106,12 +102,21 @@ public static class ReplaySessionEndpoint
         if (from > 0 || events.Count == SessionCheckpoint.Every)
         {
             var after = from > 0 ? from : SessionCheckpoint.Every;
-            events = [.. events, .. await session.Events.QueryAllRawEvents()
-                .Where(SessionStreams.EventsAfter(id, after, moment)).OrderBy(e => e.Version).ToListAsync(ct)];
+            events = [.. events, .. await session.EventsAsync(id, after, null, moment, ct)];
         }
 
-        if (from == 0 && events.Count == 0) return new Replay(current, null, 0);
-        return new Replay(current, SessionDecider.Fold(start, events.Select(e => e.Data)), events.Count > 0 ? events[^1].Version : from);
+        if (from == 0 && events.Count == 0) return new Replay(null, 0, current.Version);
+        return new Replay(SessionDecider.Fold(start, events.Select(e => e.Data)), events.Count > 0 ? events[^1].Version : from, null);
+    }
+
+    /// <summary>A session's last checkpoint at or before a moment: a compiled query, which Marten translates once.</summary>
+    public sealed class LastCheckpointAt : ICompiledQuery<SessionCheckpoint, SessionCheckpoint?>
+    {
+        public Guid SessionId { get; set; }
+        public DateTimeOffset At { get; set; }
+
+        public Expression<Func<IMartenQueryable<SessionCheckpoint>, SessionCheckpoint?>> QueryIs() =>
+            checkpoints => checkpoints.Where(c => c.SessionId == SessionId && c.At <= At).OrderByDescending(c => c.Version).FirstOrDefault();
     }
 
     public static ValidationProblem ExactlyOneMoment() =>

@@ -31,7 +31,7 @@ public sealed class FeedReads : IAsyncDisposable
 
     /// <summary>The events of session <paramref name="id"/> after version <paramref name="afterVersion"/>.</summary>
     public Task<IReadOnlyList<IEvent>> EventsAfterAsync(Guid id, long afterVersion, CancellationToken ct) =>
-        Enqueue(query => query.Query<IEvent>().Where(SessionStreams.EventsAfter(id, afterVersion)).OrderBy(e => e.Version).ToList(), ct);
+        Enqueue(query => query.Events(id, afterVersion), ct);
 
     /// <summary>The inline view of session <paramref name="id"/>, or null.</summary>
     public Task<SessionView?> ViewAsync(Guid id, CancellationToken ct) =>

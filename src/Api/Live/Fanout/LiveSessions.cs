@@ -137,7 +137,7 @@ public sealed class LiveSessions : IAsyncDisposable
             {
                 // A resume from before the feed's version: one read of the stream for this stream alone.
                 await using var session = Store.QuerySession();
-                var events = await session.ReadUpToAsync(id, version, ct);
+                var events = await session.EventsAsync(id, 0, version, null, ct);
                 missed = Frames.Replay(events, after.Value);
             }
 
