@@ -16,7 +16,7 @@ internal sealed record StoreArguments(
         var connection = BenchArguments.DefaultServer;
         var appendEvents = 3000;
         var rounds = 3;
-        int[] sizes = [100, 1_000, 10_000];
+        int[] sizes = [100, 1_000, 10_000, 100_000];
         string? markdown = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -34,7 +34,7 @@ internal sealed record StoreArguments(
                 default:
                     Console.Error.WriteLine(
                         "usage: store [--connection <npgsql connection string>] [--events 3000] [--rounds 3] " +
-                        "[--streams 100,1000,10000] [--markdown docs/benchmarks.md]");
+                        "[--streams 100,1000,10000,100000] [--markdown docs/benchmarks.md]");
                     return null;
             }
         }
