@@ -88,7 +88,7 @@ public sealed class RebuildTests(ApiFactory api) : ApiTest(api)
         await using (var session = Api.Store.LightweightSession())
         {
             session.Store(new SessionTimeline { Id = stray, Version = 2 });
-            session.Store(SessionTimelineSegment.For(stray, [new TimelineFrame(2, Direction.Up, [], 0, new Tile(0, 0, 2), 0, default)]));
+            session.Store(SessionTimelineSegment.For(stray, default, 0, [new TimelineMove(2, Direction.Up, new Tile(0, 0, 2))]));
             await session.SaveChangesAsync();
         }
 

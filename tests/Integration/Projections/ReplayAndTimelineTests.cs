@@ -7,6 +7,7 @@ using EventApi.Integration.Infrastructure;
 using EventApi.Projections.Timelines;
 using Marten;
 using Marten.Events;
+using Npgsql;
 
 namespace EventApi.Integration.Projections;
 
@@ -124,9 +125,11 @@ public sealed class ReplayAndTimelineTests(ApiFactory api) : ApiTest(api)
 
         // The client's own engine, replaying the same seed and moves, sees the same frames.
         var engine = Engine.Start(12345, out _, out _);
+        var merges = new Tile[Rules.MaxMergesPerMove];
         for (var i = 0; i < frames.Length; i++)
         {
-            Engine.TryMove(ref engine, game.Moves[i], [], out var outcome).ShouldBeTrue();
+            Engine.TryMove(ref engine, game.Moves[i], merges, out var outcome).ShouldBeTrue();
+            frames[i].GetProperty("merged").Deserialize<Tile[]>(SessionsClient.Json).ShouldBe(merges[..outcome.MergeCount]);
             frames[i].GetProperty("version").GetInt64().ShouldBe(i + 2);
             frames[i].GetProperty("move").GetString().ShouldBe(Moves.NameOf(game.Moves[i]));
             frames[i].GetProperty("scoreGained").GetInt32().ShouldBe(outcome.ScoreGained);
@@ -176,6 +179,43 @@ public sealed class ReplayAndTimelineTests(ApiFactory api) : ApiTest(api)
             await using var query = Api.Store.QuerySession();
             (await query.Query<SessionTimelineSegment>().Where(s => s.SessionId == started.Id).CountAsync()).ShouldBe(request + 1);
         }
+    }
+
+    [Fact]
+    public async Task a_timeline_segment_written_with_its_frames_as_before_reads_the_same()
+    {
+        var game = await Client.PlayedSessionAsync("alice", 99, randomSeed: 4, maxMoves: 12, batch: 4);
+        await Api.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+        var before = await TimelineDataAsync(game.Started.Id);
+
+        // Each segment as the first version of the projection wrote it: its id, its session and its frames, nothing else.
+        await using (var query = Api.Store.QuerySession())
+        {
+            var segments = await query.Query<SessionTimelineSegment>().Where(s => s.SessionId == game.Started.Id).ToListAsync();
+            segments.ShouldNotBeEmpty();
+            await using var connection = new NpgsqlConnection(Api.ConnectionString);
+            await connection.OpenAsync();
+            foreach (var segment in segments)
+            {
+                await using var update = new NpgsqlCommand(
+                    "update mt_doc_sessiontimelinesegment set data = jsonb_build_object('id', id, 'sessionId', @session::uuid, 'frames', @frames::jsonb) where id = @id",
+                    connection);
+                update.Parameters.AddWithValue("id", segment.Id);
+                update.Parameters.AddWithValue("session", game.Started.Id);
+                update.Parameters.AddWithValue("frames", Api.Store.Options.Serializer().ToJson(SessionTimelineSegment.FramesOf([segment]).ToArray()));
+                (await update.ExecuteNonQueryAsync()).ShouldBe(1);
+            }
+        }
+
+        (await TimelineDataAsync(game.Started.Id)).ShouldBe(before);
+    }
+
+    private async Task<string> TimelineDataAsync(Guid id)
+    {
+        using var document = JsonDocument.Parse(await Client.GetStringAsync($"/sessions/{id}/timeline"));
+        var data = document.RootElement.GetProperty("data");
+        data.GetProperty("frames").GetArrayLength().ShouldBeGreaterThan(0);
+        return data.GetRawText();
     }
 
     [Fact]

@@ -67,7 +67,7 @@ internal static class CatchUp
             var (heads, segments, frames) = result.Timelines;
             Console.WriteLine(
                 $"  {heads.Count:N0} timeline heads, {heads.AverageBytes:N0} bytes of JSON on average, at most {heads.MaxBytes:N0}; " +
-                $"{segments.Count:N0} segments holding {frames:N0} frames, {segments.AverageBytes:N0} bytes on average, at most {segments.MaxBytes:N0}.");
+                $"{segments.Count:N0} segments holding {frames:N0} moves, {segments.AverageBytes:N0} bytes on average, at most {segments.MaxBytes:N0}.");
             return (api, result);
         }
         catch
@@ -129,7 +129,7 @@ internal static class CatchUp
     private static async Task<TimelineSizes> TimelinesAsync(BenchDatabase database)
     {
         await using var count = database.Raw.CreateCommand(
-            "SELECT coalesce(sum(jsonb_array_length(data->'frames')), 0)::bigint FROM mt_doc_sessiontimelinesegment");
+            "SELECT coalesce(sum(jsonb_array_length(coalesce(data->'moves', data->'frames'))), 0)::bigint FROM mt_doc_sessiontimelinesegment");
         return new TimelineSizes(await SizesAsync(database, "mt_doc_sessiontimeline"),
             await SizesAsync(database, "mt_doc_sessiontimelinesegment"), (long)(await count.ExecuteScalarAsync())!);
     }

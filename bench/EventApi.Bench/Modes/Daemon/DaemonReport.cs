@@ -91,7 +91,7 @@ internal static class DaemonReport
         md.AppendLine(CultureInfo.InvariantCulture,
             $"The session timelines ({F(catchUp.Timelines.Heads.Count, "N0")}) have heads of {F(catchUp.Timelines.Heads.AverageBytes, "N0")} bytes of JSON on average " +
             $"({F(catchUp.Timelines.Heads.MaxBytes, "N0")} at most), which a batch rewrites, and {F(catchUp.Timelines.Segments.Count, "N0")} segments holding " +
-            $"{F(catchUp.Timelines.Frames, "N0")} frames, {F(catchUp.Timelines.Segments.AverageBytes, "N0")} bytes of JSON on average " +
+            $"{F(catchUp.Timelines.Frames, "N0")} moves (a frame each, replayed when read), {F(catchUp.Timelines.Segments.AverageBytes, "N0")} bytes of JSON on average " +
             $"({F(catchUp.Timelines.Segments.MaxBytes, "N0")} at most), each written once.");
     }
 
