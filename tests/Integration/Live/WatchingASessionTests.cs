@@ -6,6 +6,7 @@ using EventApi.Api.Features.Sessions;
 using EventApi.Api.Live;
 using EventApi.Domain.Game;
 using EventApi.Integration.Infrastructure;
+using EventApi.Projections.Sessions;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EventApi.Integration.Live;
@@ -85,6 +86,43 @@ public sealed class WatchingASessionTests(LiveApiFactory api) : ApiTest(api)
 
         var next = await Client.MoveOkAsync(started.Id, started.Token, moves[5]);
         (await resumed.ThroughAsync(next.Version)).Select(f => f.Id).ShouldBe(LiveStream.Versions(missed.Version + 1, next.Version));
+    }
+
+    [Fact]
+    public async Task a_resume_deep_in_a_long_stream_folds_from_the_last_checkpoint_before_it_or_from_the_first_event()
+    {
+        var (seed, moves) = Scenarios.GameReaching512();
+        var started = await Client.StartAsync("alice", seed);
+        foreach (var chunk in moves.Chunk(37)) await Client.MoveOkAsync(started.Id, started.Token, chunk);
+        var ended = await Client.AbandonOkAsync(started.Id, started.Token);
+        var every = SessionCheckpoint.Every;
+        var after = 2 * every + 17;
+        ended.Version.ShouldBeGreaterThan(after);
+
+        var resumed = await FramesAfterAsync(started.Id, after);
+        resumed.Select(f => f.Id).ShouldBe(LiveStream.Versions(after + 1, ended.Version));
+        LiveStream.Json(resumed[^1].Frame.Session).ShouldBe(LiveStream.Json(ended));
+
+        // A checkpoint that says something the events do not: the resume shows it, so it folded from there.
+        await using (var session = Api.Store.LightweightSession())
+        {
+            var checkpoint = (await session.LoadAsync<SessionCheckpoint>(SessionCheckpoint.IdOf(started.Id, 2 * every)))!;
+            checkpoint.State = checkpoint.State with { Player = "mallory" };
+            session.Store(checkpoint);
+            await session.SaveChangesAsync();
+        }
+
+        (await FramesAfterAsync(started.Id, after)).ShouldAllBe(f => f.Frame.Session.Player == "mallory");
+
+        // Without checkpoints (a stream written before they were kept), from the first event: the same frames.
+        await Api.Store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(SessionCheckpoint));
+        (await FramesAfterAsync(started.Id, after)).Select(f => f.RawData).ShouldBe(resumed.Select(f => f.RawData));
+    }
+
+    private async Task<List<ReceivedFrame>> FramesAfterAsync(Guid id, long after)
+    {
+        await using var stream = await LiveStream.OpenAsync(Client, id, after: after, contract: Api.Contract);
+        return await stream.ToEndAsync();
     }
 
     [Fact]

@@ -60,13 +60,7 @@ public static class ReplaySessionEndpoint
     private static async Task<Replay> ToVersionAsync(IQuerySession session, Guid id, long version, CancellationToken ct)
     {
         var from = SessionCheckpoint.Before(version);
-        var batch = session.CreateBatchQuery();
-        var checkpointing = from > 0 ? batch.Load<SessionCheckpoint>(SessionCheckpoint.IdOf(id, from)) : null;
-        var reading = batch.Events(id, from, version);
-        await batch.Execute(ct);
-
-        var checkpoint = checkpointing is null ? null : await checkpointing;
-        var after = await reading;
+        var (checkpoint, after) = await session.CheckpointAndEventsAsync(id, from, version, ct);
         if (version >= 1 && (from == 0 || checkpoint is not null) && after.Count == version - from)
         {
             return new Replay(SessionDecider.Fold(checkpoint?.State ?? SessionState.Initial, after.Select(e => e.Data)), version, null);

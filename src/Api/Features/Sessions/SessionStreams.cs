@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using EventApi.Projections.Sessions;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Archiving;
@@ -34,6 +35,20 @@ public static class SessionStreams
         return MayHoldArchived(session)
             ? session.Events.QueryAllRawEvents().Where(Range(id, after, upTo, until)).OrderBy(e => e.Version).ToListAsync(ct)
             : session.Events.FetchStreamAsync(id, upTo ?? 0, until, fromVersion: after + 1, token: ct);
+    }
+
+    /// <summary>The checkpoint at version <paramref name="from"/> (null when <paramref name="from"/> is 0, or when it was
+    /// not kept: a stream written before checkpoints were) and the events after it up to <paramref name="upTo"/>, in one
+    /// round trip: a read that starts anywhere in a stream folds fewer than <see cref="SessionCheckpoint.Every"/> events
+    /// to get there.</summary>
+    public static async Task<(SessionCheckpoint? Checkpoint, IReadOnlyList<IEvent> Events)> CheckpointAndEventsAsync(
+        this IQuerySession session, Guid id, long from, long upTo, CancellationToken ct)
+    {
+        var batch = session.CreateBatchQuery();
+        var checkpointing = from > 0 ? batch.Load<SessionCheckpoint>(SessionCheckpoint.IdOf(id, from)) : null;
+        var reading = batch.Events(id, from, upTo);
+        await batch.Execute(ct);
+        return (checkpointing is null ? null : await checkpointing, await reading);
     }
 
     /// <summary>With archiving on (<c>UseArchivedStreamPartitioning</c>, which <see cref="Archiving.ArchivingOptions"/>

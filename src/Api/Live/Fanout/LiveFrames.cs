@@ -28,11 +28,11 @@ public sealed class LiveFrames(JsonSerializerOptions json)
         return Make(e.Version, frame.Event.Type, frame);
     }
 
-    /// <summary>The frames of <paramref name="events"/> (a stream from its first event) after version
-    /// <paramref name="after"/>.</summary>
-    public List<Frame> Replay(IReadOnlyList<IEvent> events, long after)
+    /// <summary>The frames of <paramref name="events"/> after version <paramref name="after"/>, folding them from
+    /// <paramref name="state"/>: the session before the first of them (a checkpoint's, or the initial state before a
+    /// stream's first event).</summary>
+    public List<Frame> Replay(SessionState state, IReadOnlyList<IEvent> events, long after)
     {
-        var state = SessionState.Initial;
         var frames = new List<Frame>();
         foreach (var e in events)
         {

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using EventApi.Api.Features.Sessions;
 using EventApi.Domain.Sessions;
+using EventApi.Projections.Sessions;
 using Marten;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -135,10 +136,13 @@ public sealed class LiveSessions : IAsyncDisposable
             IReadOnlyList<Frame> missed = [];
             if (after < version)
             {
-                // A resume from before the feed's version: one read of the stream for this stream alone.
+                // A resume from before the feed's version: one read for this stream alone, from the last checkpoint
+                // before the resume (and, when that checkpoint was not kept, a second one of the events before it).
                 await using var session = Store.QuerySession();
-                var events = await session.EventsAsync(id, 0, version, null, ct);
-                missed = Frames.Replay(events, after.Value);
+                var from = SessionCheckpoint.Before(after.Value);
+                var (checkpoint, events) = await session.CheckpointAndEventsAsync(id, from, version, ct);
+                if (from > 0 && checkpoint is null) events = [.. await session.EventsAsync(id, 0, from, null, ct), .. events];
+                missed = Frames.Replay(checkpoint?.State ?? SessionState.Initial, events, after.Value);
             }
 
             joined = !ended;
