@@ -69,9 +69,9 @@ public sealed record TimelineMove(long Version, Direction Move, Tile Spawned);
 /// <summary>
 /// Consecutive moves of one session as one daemon batch took them, written once and never rewritten: the game before
 /// the first of them (<see cref="Board"/>, <see cref="Score"/>) and each move, from which <see cref="FramesOf"/> replays
-/// the frames with the rules (about 0.1 µs a move), so a segment holds a fifth of what its frames would. A session's
-/// frames are its segments' frames in version order. How moves fall into segments depends only on how the daemon
-/// batched the events: a move a batch when the daemon keeps up, a run of many when it catches up or rebuilds.
+/// the frames with the rules (about 0.1 µs a move), so a segment holds about a third of what its frames would. A
+/// session's frames are its segments' frames in version order. How moves fall into segments depends only on how the
+/// daemon batched the events: a move a batch when the daemon keeps up, a run of many when it catches up or rebuilds.
 /// </summary>
 /// <param name="Id"><c>{sessionId}:{version of the first move}</c>.</param>
 /// <param name="SessionId">The session, a duplicated and indexed column for the timeline's query.</param>
