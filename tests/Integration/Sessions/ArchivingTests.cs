@@ -82,16 +82,27 @@ public sealed class ArchivingTests(ArchivingApiFactory api) : ApiTest(api)
         var (open, _) = await Client.SessionWithMovesAsync("carol", 4242, moves: 2, abandon: false);
         await Api.WaitForProjectionsAsync();
         // What every projection must show of the three games (14 moves, two finished), before anything is compared.
-        await WebhookReceiver.WaitUntilAsync(async () =>
+        var shown = "";
+        try
         {
-            var stats = JsonSerializer.Deserialize<JsonElement>(await DataAsync("/stats"));
-            var leaderboard = JsonSerializer.Deserialize<JsonElement>(await DataAsync("/leaderboard"));
-            var timeline = JsonSerializer.Deserialize<JsonElement>(await DataAsync($"/sessions/{open}/timeline"));
-            var carol = JsonSerializer.Deserialize<JsonElement>(await DataAsync("/players/carol/stats"));
-            return stats.GetProperty("sessionsStarted").GetInt32() == 3 && stats.GetProperty("moves").GetProperty("total").GetInt32() == 14
-                && leaderboard.GetArrayLength() == 2 && timeline.GetProperty("version").GetInt64() == 3
-                && carol.GetProperty("games").GetInt32() == 2;
-        }, "the projections to show the three games", DaemonTesting.Patience);
+            await WebhookReceiver.WaitUntilAsync(async () =>
+            {
+                var stats = JsonSerializer.Deserialize<JsonElement>(await DataAsync("/stats"));
+                var leaderboard = JsonSerializer.Deserialize<JsonElement>(await DataAsync("/leaderboard"));
+                var timeline = JsonSerializer.Deserialize<JsonElement>(await DataAsync($"/sessions/{open}/timeline"));
+                var carol = JsonSerializer.Deserialize<JsonElement>(await DataAsync("/players/carol/stats"));
+                shown = $"sessions started {stats.GetProperty("sessionsStarted")}, moves {stats.GetProperty("moves").GetProperty("total")}, " +
+                    $"leaderboard entries {leaderboard.GetArrayLength()}, timeline version {timeline.GetProperty("version")}, " +
+                    $"carol's games {carol.GetProperty("games")}";
+                return stats.GetProperty("sessionsStarted").GetInt32() == 3 && stats.GetProperty("moves").GetProperty("total").GetInt32() == 14
+                    && leaderboard.GetArrayLength() == 2 && timeline.GetProperty("version").GetInt64() == 3
+                    && carol.GetProperty("games").GetInt32() == 2;
+            }, "the projections to show the three games", DaemonTesting.Patience);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} They showed: {shown}. The daemon: {await Api.DescribeProgressAsync()}.", e);
+        }
         string[] reads = ["/stats", "/players/carol/stats", "/players/dave/stats", "/leaderboard", $"/sessions/{open}/timeline"];
         var before = await Task.WhenAll(reads.Select(DataAsync));
 
