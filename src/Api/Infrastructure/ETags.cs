@@ -10,13 +10,9 @@ public static class ETags
     public static string For(long version) => $"\"{version}\"";
 
     /// <summary>
-    /// Reads If-Match. No header: <paramref name="matches"/> is true. <c>*</c> matches any existing session.
-    /// Returns false when the header cannot be parsed.
+    /// Reads an If-Match header's values. No header: <paramref name="matches"/> is true. <c>*</c> matches any existing
+    /// session. Returns false when the header cannot be parsed.
     /// </summary>
-    public static bool TryMatchIfMatch(HttpRequest request, long currentVersion, out bool matches) =>
-        TryMatchIfMatch(request.Headers.IfMatch, currentVersion, out matches);
-
-    /// <summary><see cref="TryMatchIfMatch(HttpRequest, long, out bool)"/> on an If-Match header's values.</summary>
     public static bool TryMatchIfMatch(StringValues values, long currentVersion, out bool matches)
     {
         matches = true;

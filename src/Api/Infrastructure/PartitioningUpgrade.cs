@@ -1,4 +1,5 @@
 using Marten;
+using EventApi.Api.Features.Sessions.Archiving;
 using EventApi.Api.Operations;
 
 namespace EventApi.Api.Infrastructure;
@@ -32,7 +33,7 @@ public sealed class PartitioningUpgrade(IDocumentStore store, ILogger<Partitioni
             "mt_events so that it keeps its position");
     }
 
-    private const string ArchivingSetting = "EventApi:Archiving:Enabled";
+    private const string ArchivingSetting = $"{ArchivingOptions.Section}:{nameof(ArchivingOptions.Enabled)}";
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -186,7 +186,7 @@ public sealed class SessionWriter : IAsyncDisposable
         stream.AppendMany(events);
         stream.Events.StampedAt(now);
         var version = view.Version + events.Count;
-        var response = SessionResponse.From(version, events.Aggregate(view.State, SessionDecider.Evolve));
+        var response = SessionResponse.From(version, SessionDecider.Fold(view.State, events));
         var etag = ETags.For(version);
         command.Key?.Record(session, StatusCodes.Status200OK, response, null, etag, now);
         return (new(TypedResults.Ok(response), etag), true);
