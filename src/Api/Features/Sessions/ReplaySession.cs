@@ -51,26 +51,22 @@ public static class ReplaySessionEndpoint
 
     /// <summary>
     /// One round trip: the checkpoint at or before the version and the events after it up to the version, archived or
-    /// not (<see cref="SessionStreams"/>), folded here with the decider as the view itself is: fewer than
-    /// <see cref="SessionCheckpoint.Every"/> events, however long the stream. When they are all there, the session has
-    /// that version, and the answer needs nothing more. Otherwise a second round trip loads the inline view, which says
-    /// whether the session or the version exists, and, when the checkpoint was not kept (a stream written before
-    /// checkpoints were), the events before it.
+    /// not (<see cref="SessionStreams.FromCheckpointAsync"/>), folded here with the decider as the view itself is: fewer
+    /// than <see cref="SessionCheckpoint.Every"/> events, however long the stream. When they are all there, the session
+    /// has that version, and the answer needs nothing more; otherwise the inline view says whether the session or the
+    /// version exists.
     /// </summary>
     private static async Task<Replay> ToVersionAsync(IQuerySession session, Guid id, long version, CancellationToken ct)
     {
         var from = SessionCheckpoint.Before(version);
-        var (checkpoint, after) = await session.CheckpointAndEventsAsync(id, from, version, ct);
-        if (version >= 1 && (from == 0 || checkpoint is not null) && after.Count == version - from)
+        var (start, after) = await session.FromCheckpointAsync(id, from, version, ct);
+        if (version >= 1 && start is not null && after.Count == version - from)
         {
-            return new Replay(SessionDecider.Fold(checkpoint?.State ?? SessionState.Initial, after.Select(e => e.Data)), version, null);
+            return new Replay(SessionDecider.Fold(start, after.Select(e => e.Data)), version, null);
         }
 
         var current = await session.LoadAsync<SessionView>(id, ct);
-        if (current is null) return new Replay(null, 0, null);
-        if (version < 1 || version > current.Version) return new Replay(null, 0, current.Version);
-        var before = await session.EventsAsync(id, 0, from, null, ct);
-        return new Replay(SessionDecider.Fold(before.Concat(after).Select(e => e.Data)), version, null);
+        return new Replay(null, 0, current?.Version);
     }
 
     /// <summary>

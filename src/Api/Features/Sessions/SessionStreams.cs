@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using EventApi.Domain.Sessions;
 using EventApi.Projections.Sessions;
 using JasperFx.Events;
 using Marten;
@@ -37,18 +38,26 @@ public static class SessionStreams
             : session.Events.FetchStreamAsync(id, upTo ?? 0, until, fromVersion: after + 1, token: ct);
     }
 
-    /// <summary>The checkpoint at version <paramref name="from"/> (null when <paramref name="from"/> is 0, or when it was
-    /// not kept: a stream written before checkpoints were) and the events after it up to <paramref name="upTo"/>, in one
-    /// round trip: a read that starts anywhere in a stream folds fewer than <see cref="SessionCheckpoint.Every"/> events
-    /// to get there.</summary>
-    public static async Task<(SessionCheckpoint? Checkpoint, IReadOnlyList<IEvent> Events)> CheckpointAndEventsAsync(
+    /// <summary>
+    /// The session's state at version <paramref name="from"/> (a multiple of <see cref="SessionCheckpoint.Every"/>) and its
+    /// events after it up to <paramref name="upTo"/>: the checkpoint and the events in one round trip, so that a read
+    /// starting anywhere in a stream folds fewer than <see cref="SessionCheckpoint.Every"/> events to get there. When that
+    /// checkpoint was not kept (a stream written before checkpoints were), a second read folds the events before it. The
+    /// state is null when the stream does not reach <paramref name="from"/> (or does not exist).
+    /// </summary>
+    public static async Task<(SessionState? State, IReadOnlyList<IEvent> Events)> FromCheckpointAsync(
         this IQuerySession session, Guid id, long from, long upTo, CancellationToken ct)
     {
         var batch = session.CreateBatchQuery();
         var checkpointing = from > 0 ? batch.Load<SessionCheckpoint>(SessionCheckpoint.IdOf(id, from)) : null;
         var reading = batch.Events(id, from, upTo);
         await batch.Execute(ct);
-        return (checkpointing is null ? null : await checkpointing, await reading);
+
+        var events = await reading;
+        if (checkpointing is null) return (SessionState.Initial, events);
+        if (await checkpointing is { } checkpoint) return (checkpoint.State, events);
+        var before = await session.EventsAsync(id, 0, from, null, ct);
+        return (before.Count == from ? SessionDecider.Fold(before.Select(e => e.Data)) : null, events);
     }
 
     /// <summary>With archiving on (<c>UseArchivedStreamPartitioning</c>, which <see cref="Archiving.ArchivingOptions"/>

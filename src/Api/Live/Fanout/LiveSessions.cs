@@ -137,12 +137,10 @@ public sealed class LiveSessions : IAsyncDisposable
             if (after < version)
             {
                 // A resume from before the feed's version: one read for this stream alone, from the last checkpoint
-                // before the resume (and, when that checkpoint was not kept, a second one of the events before it).
+                // before the resume (SessionStreams.FromCheckpointAsync). The feed has seen the stream past it.
                 await using var session = Store.QuerySession();
-                var from = SessionCheckpoint.Before(after.Value);
-                var (checkpoint, events) = await session.CheckpointAndEventsAsync(id, from, version, ct);
-                if (from > 0 && checkpoint is null) events = [.. await session.EventsAsync(id, 0, from, null, ct), .. events];
-                missed = Frames.Replay(checkpoint?.State ?? SessionState.Initial, events, after.Value);
+                var (start, events) = await session.FromCheckpointAsync(id, SessionCheckpoint.Before(after.Value), version, ct);
+                missed = Frames.Replay(start ?? throw new InvalidOperationException($"Session {id} has no version {after}."), events, after.Value);
             }
 
             joined = !ended;
