@@ -124,7 +124,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task ResetDataAsync()
     {
         var schema = Services.GetRequiredService<StoreOptions>().Events.DatabaseSchemaName;
-        var lastHandedOut = await ScalarAsync(
+        var lastHandedOut = await ScalarAsync<long>(
             $"select case when is_called then last_value else 0 end from {schema}.mt_events_sequence");
         for (var attempt = 1; ; attempt++)
         {
@@ -142,7 +142,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         if (daemon is not null) await daemon.StopAllAsync();
         if (lastHandedOut > 0)
         {
-            await ScalarAsync(
+            await ScalarAsync<long>(
                 $"insert into {schema}.mt_event_progression (name, last_seq_id) values ('HighWaterMark', {lastHandedOut}) " +
                 $"on conflict (name) do update set last_seq_id = excluded.last_seq_id; select setval('{schema}.mt_events_sequence', {lastHandedOut})");
         }
@@ -150,12 +150,13 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         if (daemon is not null) await daemon.StartAllAsync();
     }
 
-    private async Task<long> ScalarAsync(string sql)
+    /// <summary>The value <paramref name="sql"/> answers, asked of the host's database.</summary>
+    public async Task<T> ScalarAsync<T>(string sql)
     {
         await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
+        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();

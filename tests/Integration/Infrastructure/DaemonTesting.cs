@@ -44,16 +44,12 @@ public static class DaemonTesting
     }
 
     /// <summary>The store's last event and each row of the daemon's progress, for a failure's message.</summary>
-    public static async Task<string> DescribeProgressAsync(this ApiFactory api)
+    public static Task<string> DescribeProgressAsync(this ApiFactory api)
     {
         var schema = api.Store.Options.Events.DatabaseSchemaName;
-        await using var connection = new Npgsql.NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(
+        return api.ScalarAsync<string>(
             $"select 'last event ' || coalesce((select max(seq_id) from {schema}.mt_events), 0) || '; ' || " +
-            $"coalesce(string_agg(name || ' ' || last_seq_id, ', ' order by name), 'no progress') from {schema}.mt_event_progression",
-            connection);
-        return (string)(await command.ExecuteScalarAsync())!;
+            $"coalesce(string_agg(name || ' ' || last_seq_id, ', ' order by name), 'no progress') from {schema}.mt_event_progression");
     }
 
     /// <summary>Asserts that /health/ready is degraded (200) and names the shard among its reasons; returns the report.</summary>
