@@ -26,7 +26,7 @@ public sealed class FirstVersionStreamTests(ApiFactory api) : ApiTest(api)
         var id = Guid.CreateVersion7();
         var (events, game) = SealedOnASeed(id, "wren", seed, moves: 5, DateTimeOffset.UtcNow);
 
-        await WriteAsTheFirstVersionDidAsync(id, events);
+        await Api.WriteAsTheFirstVersionDidAsync(id, events);
 
         var view = await Client.GetSessionAsync(id);
         (view.Generator, view.Seed, view.Secret, view.MoveCount).ShouldBe((GeneratorName.Mulberry32, null, null, 5));
@@ -69,7 +69,7 @@ public sealed class FirstVersionStreamTests(ApiFactory api) : ApiTest(api)
         Engine.Start(7u, out var first, out var second);
         object end = gameOver ? new GameOverV1("xia", 0, 2, 0, 7, at) : new SessionAbandonedV1("xia", 0, 2, 0, 7, at);
 
-        await WriteAsTheFirstVersionDidAsync(id,
+        await Api.WriteAsTheFirstVersionDidAsync(id,
             [new SessionStartedV1(id, "xia", 7, true, SessionDecider.SeedCommitment(id, 7), null, [first, second], at), end]);
 
         var view = await Client.GetSessionAsync(id);
@@ -89,7 +89,7 @@ public sealed class FirstVersionStreamTests(ApiFactory api) : ApiTest(api)
         var at = DateTimeOffset.UtcNow;
         var (events, game) = SealedOnASeed(id, "yves", seed, moves: 3, at);
         events.Add(new GameOverV1("yves", game.Score, game.MaxTile, game.MoveCount, seed, at));
-        await WriteAsTheFirstVersionDidAsync(id, events);
+        await Api.WriteAsTheFirstVersionDidAsync(id, events);
 
         var pages = await Client.GetEventPagesAsync($"/sessions/{id}/events?limit=2");
 
@@ -118,31 +118,6 @@ public sealed class FirstVersionStreamTests(ApiFactory api) : ApiTest(api)
         }
 
         return (events, game);
-    }
-
-    /// <summary>
-    /// Appends the events through a store configured as the first version was (its event types under their names then),
-    /// then, as that version kept them, rebuilds the session's inline view and gives it an access record.
-    /// </summary>
-    private async Task WriteAsTheFirstVersionDidAsync(Guid id, IReadOnlyList<object> events)
-    {
-        var connectionString = Api.Services.GetRequiredService<IConfiguration>().GetConnectionString(MartenSetup.ConnectionStringName)!;
-        using (var firstVersion = DocumentStore.For(options =>
-        {
-            options.UseEventStoreSettings(connectionString);
-            options.AutoCreateSchemaObjects = AutoCreate.None;
-            options.Events.MapEventType<SessionStartedV1>("session_started");
-            options.Events.MapEventType<GameOverV1>("game_over");
-            options.Events.MapEventType<SessionAbandonedV1>("session_abandoned");
-            options.Events.AddEventType<TilesMoved>();
-        }))
-        {
-            await using var writer = firstVersion.LightweightSession();
-            writer.Events.StartStream(id, events);
-            await writer.SaveChangesAsync();
-        }
-
-        await Api.Store.Advanced.RebuildSingleStreamAsync<SessionView>(id);
     }
 
     private readonly Dictionary<Guid, string> _tokens = [];

@@ -20,9 +20,11 @@ namespace EventApi.Api.Features.SideEffects;
 /// turned into side effects or processed again.
 /// </summary>
 /// <remarks>
-/// It reads every event, with no type filter: a filter would leave events of types this version does not know out of
-/// the daemon's query, silently. Unfiltered, such an event (or one it cannot decode) stops the subscription with a
-/// visible error (see <see cref="SideEffectsModule.ConfigureSideEffects(Marten.StoreOptions)"/>).
+/// The daemon loads only the events with side effects (and their first-version names), not the moves that are nearly
+/// all of a store. A type filter alone would pass over an event of a type this version does not know without a sign, so
+/// each batch first asks its range for one (<see cref="UnreadableEventGuard"/>, reading type names only): such an event,
+/// or one of the loaded ones that it cannot decode, stops the subscription with a visible error (see
+/// <see cref="SideEffectsModule.ConfigureSideEffects(Marten.StoreOptions)"/>) instead of skipping side effects.
 /// </remarks>
 public sealed class SideEffectsSubscription : BatchSubscription
 {
@@ -30,17 +32,23 @@ public sealed class SideEffectsSubscription : BatchSubscription
 
     private static readonly JsonSerializerOptions BodyJson = JsonSerializerOptions.Web;
     private readonly TimeProvider _clock;
+    private readonly UnreadableEventGuard _guard = new();
 
     public SideEffectsSubscription(TimeProvider clock) : base(Name)
     {
         _clock = clock;
         // As the async projections: a subscription that is behind reads and commits once per 5000 events, not per 500.
         ProjectionsSetup.LargeBatches(Options);
+        IncludeType<MilestoneReached>();
+        IncludeType<GameOver>();
+        IncludeType<SessionAbandoned>();
     }
 
     public override async Task ProcessEventsAsync(EventRange page, ISubscriptionController controller,
         IDocumentOperations operations, IMessageBus bus, CancellationToken cancellationToken)
     {
+        await _guard.ThrowIfAnyAsync(operations, page, cancellationToken);
+        // The filter also lets through Marten's own marker of an archived stream.
         var events = page.Events.Where(e => e.Data is MilestoneReached or GameOver or SessionAbandoned).ToArray();
         if (events.Length == 0) return;
 
