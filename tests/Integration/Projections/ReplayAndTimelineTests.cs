@@ -181,28 +181,35 @@ public sealed class ReplayAndTimelineTests(ApiFactory api) : ApiTest(api)
         }
     }
 
-    [Fact]
-    public async Task a_timeline_segment_written_with_its_frames_as_before_reads_the_same()
+    [Theory]
+    [InlineData("frames")]
+    [InlineData("moves")]
+    public async Task a_timeline_segment_written_in_an_earlier_shape_reads_the_same(string shape)
     {
         var game = await Client.PlayedSessionAsync("alice", 99, randomSeed: 4, maxMoves: 12, batch: 4);
         await Api.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
         var before = await TimelineDataAsync(game.Started.Id);
 
-        // Each segment as the first version of the projection wrote it: its id, its session and its frames, nothing else.
+        // Each segment as an earlier version of the projection wrote it: its frames (the first), or the game before its
+        // moves and the moves as a list of objects (the second); its id and session either way.
         await using (var query = Api.Store.QuerySession())
         {
             var segments = await query.Query<SessionTimelineSegment>().Where(s => s.SessionId == game.Started.Id).ToListAsync();
             segments.ShouldNotBeEmpty();
             await using var connection = new NpgsqlConnection(Api.ConnectionString);
             await connection.OpenAsync();
+            var serializer = Api.Store.Options.Serializer();
             foreach (var segment in segments)
             {
-                await using var update = new NpgsqlCommand(
-                    "update mt_doc_sessiontimelinesegment set data = jsonb_build_object('id', id, 'sessionId', @session::uuid, 'frames', @frames::jsonb) where id = @id",
+                await using var update = new NpgsqlCommand(shape == "frames"
+                    ? "update mt_doc_sessiontimelinesegment set data = jsonb_build_object('id', id, 'sessionId', @session::uuid, 'frames', @list::jsonb) where id = @id"
+                    : "update mt_doc_sessiontimelinesegment set data = jsonb_build_object('id', id, 'sessionId', @session::uuid, 'board', data->'board', 'score', data->'score', 'moves', @list::jsonb) where id = @id",
                     connection);
                 update.Parameters.AddWithValue("id", segment.Id);
                 update.Parameters.AddWithValue("session", game.Started.Id);
-                update.Parameters.AddWithValue("frames", Api.Store.Options.Serializer().ToJson(SessionTimelineSegment.FramesOf([segment]).ToArray()));
+                update.Parameters.AddWithValue("list", shape == "frames"
+                    ? serializer.ToJson(SessionTimelineSegment.FramesOf([segment]).ToArray())
+                    : serializer.ToJson(segment.MovesPlayed().ToArray()));
                 (await update.ExecuteNonQueryAsync()).ShouldBe(1);
             }
         }
