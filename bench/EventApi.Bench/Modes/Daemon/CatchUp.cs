@@ -129,7 +129,8 @@ internal static class CatchUp
     private static async Task<TimelineSizes> TimelinesAsync(BenchDatabase database)
     {
         await using var count = database.Raw.CreateCommand(
-            "SELECT coalesce(sum(jsonb_array_length(coalesce(data->'moves', data->'frames'))), 0)::bigint FROM mt_doc_sessiontimelinesegment");
+            "SELECT coalesce(sum(coalesce(length(data->>'played') / 3, jsonb_array_length(coalesce(data->'moves', data->'frames')))), 0)::bigint " +
+            "FROM mt_doc_sessiontimelinesegment");
         return new TimelineSizes(await SizesAsync(database, "mt_doc_sessiontimeline"),
             await SizesAsync(database, "mt_doc_sessiontimelinesegment"), (long)(await count.ExecuteScalarAsync())!);
     }
