@@ -36,7 +36,7 @@ public sealed class UnreadableEventGuard
 
     private sealed record Unreadable(long Sequence, string Type);
 
-    internal static string[] ReadableNames(IReadOnlyEventStoreOptions events) => events.AllKnownEventTypes()
+    private static string[] ReadableNames(IReadOnlyEventStoreOptions events) => events.AllKnownEventTypes()
         .Select(t => t.EventTypeName)
         .Concat(SessionsFeature.FirstVersionNames.Values)
         .Append(typeof(Archived).GetEventTypeName())
