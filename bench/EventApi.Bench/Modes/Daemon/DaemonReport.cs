@@ -64,7 +64,7 @@ internal static class DaemonReport
 
     private static void CatchUpParagraphs(StringBuilder md, CatchUpResult catchUp, double events)
     {
-        md.AppendLine("**Catch-up:** the API's Release build starts on the loaded database (hot/cold daemon, every async projection and");
+        md.AppendLine("**Catch-up:** the API's Release build starts on the loaded database (its async shards as Wolverine's agents, every async projection and");
         md.AppendLine("the side-effects subscription from zero), and the bench polls `GET /admin/projections` every 200 ms until every");
         md.AppendLine("shard's sequence has reached the last event's. Timed from the process start, and from the first progress seen");
         md.AppendLine("(without the start-up and the daemon's leader election). Then three sessions and their events are read back");
