@@ -9,7 +9,7 @@ namespace EventApi.Api.Operations;
 /// the archiver's pick of finished sessions, which joins <c>mt_streams</c> to the session view: <c>SessionArchiver</c>).
 /// The columns were read from Marten 9.58.0's schema: <c>mt_events</c> (<c>seq_id</c>, <c>timestamp</c>, <c>type</c>,
 /// <c>is_archived</c>), <c>mt_streams</c> and <c>mt_events_sequence</c>. A Marten upgrade that changes them breaks the
-/// tests of the admin endpoints, of readiness and of archiving, which use these.
+/// tests of the admin endpoints, of readiness, of archiving and of the side-effects subscription, which use these.
 /// </summary>
 public static class EventStoreTables
 {
@@ -58,6 +58,22 @@ public static class EventStoreTables
         if (typeNames is not null) command.Parameters.AddWithValue("types", typeNames.ToArray());
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
+
+    /// <summary>The first live (not archived) event after sequence <paramref name="after"/> and up to
+    /// <paramref name="upTo"/> whose stored type name is none of <paramref name="typeNames"/>, or null; asked through
+    /// <paramref name="session"/>, so in the daemon's batch when a subscription asks. Reads the type names only.</summary>
+    public static async Task<(long Sequence, string Type)?> FirstEventOfOtherTypeAsync(IQuerySession session, long after, long upTo,
+        string[] typeNames, CancellationToken ct)
+    {
+        var first = await session.AdvancedSql.QueryAsync<EventOfType>(
+            $"select jsonb_build_object('sequence', seq_id, 'type', type) from {session.DocumentStore.Options.Events.DatabaseSchemaName}.mt_events " +
+            "where seq_id > ? and seq_id <= ? and is_archived = false and type <> all(?) order by seq_id limit 1",
+            ct, after, upTo, typeNames).ConfigureAwait(false);
+        return first.Count > 0 ? (first[0].Sequence, first[0].Type) : null;
+    }
+
+    /// <summary>One row of <see cref="FirstEventOfOtherTypeAsync"/> (Marten's SQL queries read a record from JSON).</summary>
+    private sealed record EventOfType(long Sequence, string Type);
 
     /// <summary>For each sequence in <paramref name="after"/>, how long the first event after it (up to
     /// <paramref name="highWaterMark"/>) has waited, in seconds by PostgreSQL's clock.</summary>

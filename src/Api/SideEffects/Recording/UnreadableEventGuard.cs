@@ -1,4 +1,5 @@
 using EventApi.Api.Features.Sessions;
+using EventApi.Api.Operations;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
@@ -25,16 +26,11 @@ public sealed class UnreadableEventGuard
 
     public async Task ThrowIfAnyAsync(IDocumentOperations operations, EventRange range, CancellationToken cancellationToken)
     {
-        var events = operations.DocumentStore.Options.Events;
-        _readable ??= ReadableNames(events);
-        var first = await operations.AdvancedSql.QueryAsync<Unreadable>(
-            $"select jsonb_build_object('sequence', seq_id, 'type', type) from {events.DatabaseSchemaName}.mt_events " +
-            "where seq_id > ? and seq_id <= ? and is_archived = false and type <> all(?) order by seq_id limit 1",
-            cancellationToken, range.SequenceFloor, range.SequenceCeiling, _readable).ConfigureAwait(false);
-        if (first.Count > 0) throw new UnknownEventTypeException(first[0].Type, first[0].Sequence);
+        _readable ??= ReadableNames(operations.DocumentStore.Options.Events);
+        var unreadable = await EventStoreTables.FirstEventOfOtherTypeAsync(operations, range.SequenceFloor, range.SequenceCeiling,
+            _readable, cancellationToken).ConfigureAwait(false);
+        if (unreadable is { } e) throw new UnknownEventTypeException(e.Type, e.Sequence);
     }
-
-    private sealed record Unreadable(long Sequence, string Type);
 
     private static string[] ReadableNames(IReadOnlyEventStoreOptions events) => events.AllKnownEventTypes()
         .Select(t => t.EventTypeName)
